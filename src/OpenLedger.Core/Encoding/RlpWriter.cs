@@ -1,0 +1,129 @@
+using System.Buffers.Binary;
+using System.Numerics;
+
+namespace OpenLedger.Core.Encoding;
+
+/// <summary>
+/// Builds RLP into one growable buffer. Lists are written as <see cref="BeginList"/> / <see cref="EndList"/>;
+/// the payload is written first and the header inserted afterwards, so callers never compute lengths.
+/// </summary>
+public sealed class RlpWriter
+{
+    private byte[] _buffer;
+    private int _length;
+
+    public RlpWriter(int capacity = 256)
+    {
+        _buffer = new byte[Math.Max(16, capacity)];
+    }
+
+    public int Length => _length;
+
+    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
+
+    public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
+
+    public void Reset() => _length = 0;
+
+    public void WriteBytes(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length == 1 && bytes[0] < 0x80)
+        {
+            Ensure(1);
+            _buffer[_length++] = bytes[0];
+            return;
+        }
+        WriteHeader(0x80, bytes.Length);
+        Ensure(bytes.Length);
+        bytes.CopyTo(_buffer.AsSpan(_length));
+        _length += bytes.Length;
+    }
+
+    public void WriteString(string text) => WriteBytes(System.Text.Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Appends an already-encoded RLP item verbatim.</summary>
+    public void WriteEncoded(ReadOnlySpan<byte> encoded)
+    {
+        Ensure(encoded.Length);
+        encoded.CopyTo(_buffer.AsSpan(_length));
+        _length += encoded.Length;
+    }
+
+    public void WriteUInt64(ulong value)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, value);
+        WriteBytes(TrimLeadingZeros(bytes));
+    }
+
+    public void WriteUInt128(UInt128 value)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt128BigEndian(bytes, value);
+        WriteBytes(TrimLeadingZeros(bytes));
+    }
+
+    public void WriteBigInteger(BigInteger value)
+    {
+        if (value.Sign < 0) throw new ArgumentOutOfRangeException(nameof(value), "RLP integers are unsigned");
+        if (value.IsZero)
+        {
+            WriteBytes([]);
+            return;
+        }
+        WriteBytes(value.ToByteArray(isUnsigned: true, isBigEndian: true));
+    }
+
+    public void WriteBool(bool value) => WriteUInt64(value ? 1UL : 0UL);
+
+    /// <summary>Marks the start of a list; pass the returned token to <see cref="EndList"/>.</summary>
+    public int BeginList() => _length;
+
+    public void EndList(int start)
+    {
+        var payloadLength = _length - start;
+        Span<byte> header = stackalloc byte[9];
+        var headerLength = EncodeHeader(0xc0, payloadLength, header);
+        Ensure(headerLength);
+        Array.Copy(_buffer, start, _buffer, start + headerLength, payloadLength);
+        header[..headerLength].CopyTo(_buffer.AsSpan(start));
+        _length += headerLength;
+    }
+
+    private void WriteHeader(byte offset, int payloadLength)
+    {
+        Span<byte> header = stackalloc byte[9];
+        var headerLength = EncodeHeader(offset, payloadLength, header);
+        Ensure(headerLength);
+        header[..headerLength].CopyTo(_buffer.AsSpan(_length));
+        _length += headerLength;
+    }
+
+    private static int EncodeHeader(byte offset, int payloadLength, Span<byte> header)
+    {
+        if (payloadLength < 56)
+        {
+            header[0] = (byte)(offset + payloadLength);
+            return 1;
+        }
+        Span<byte> lengthBytes = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(lengthBytes, (ulong)payloadLength);
+        var trimmed = TrimLeadingZeros(lengthBytes);
+        header[0] = (byte)(offset + 55 + trimmed.Length);
+        trimmed.CopyTo(header[1..]);
+        return 1 + trimmed.Length;
+    }
+
+    private static ReadOnlySpan<byte> TrimLeadingZeros(ReadOnlySpan<byte> bytes)
+    {
+        var first = bytes.IndexOfAnyExcept((byte)0);
+        return first < 0 ? [] : bytes[first..];
+    }
+
+    private void Ensure(int extra)
+    {
+        if (_length + extra <= _buffer.Length) return;
+        var size = Math.Max(_buffer.Length * 2, _length + extra);
+        Array.Resize(ref _buffer, size);
+    }
+}
