@@ -1,0 +1,7 @@
+namespace OpenLedger.Core.Chain;
+
+public enum VoteType : byte
+{
+    Prevote = 1,
+    Precommit = 2,
+}
