@@ -1,0 +1,402 @@
+using OpenLedger.Core.Types;
+
+namespace OpenLedger.State.Trie;
+
+/// <summary>
+/// Ethereum's hexary Merkle Patricia Trie. Nodes are loaded lazily from <see cref="ITrieNodeStore"/> by hash
+/// and kept in memory once touched; changes stay in memory until <see cref="Commit"/>. Opening a trie at an
+/// older root reads the state as of that root (as long as its nodes are still in the store).
+/// Not thread-safe: one writer at a time.
+/// </summary>
+public sealed class PatriciaTrie
+{
+    // Keys longer than this are converted to nibbles on the heap instead of the stack.
+    private const int MaxStackKeyLength = 128;
+
+    private readonly ITrieNodeStore _store;
+    private readonly TrieNodeEncoder _encoder = new();
+    private TrieNode? _root;
+
+    /// <summary>Opens the trie whose root hash is <paramref name="root"/> (<see cref="Hash256.EmptyTrieRoot"/> for a new one).</summary>
+    public PatriciaTrie(ITrieNodeStore store, Hash256 root)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _root = root == Hash256.EmptyTrieRoot ? null : new HashReferenceNode(root);
+    }
+
+    /// <summary>An empty trie.</summary>
+    public PatriciaTrie(ITrieNodeStore store) : this(store, Hash256.EmptyTrieRoot)
+    {
+    }
+
+    /// <summary>The root hash; encodes and hashes only the nodes changed since the previous call.</summary>
+    public Hash256 RootHash
+    {
+        get
+        {
+            if (_root is null) return Hash256.EmptyTrieRoot;
+            _encoder.EnsureEncoded(_root);
+            return _root.Hash;
+        }
+    }
+
+    /// <summary>The value stored under <paramref name="key"/>, or null. The returned array is the caller's.</summary>
+    public byte[]? Get(ReadOnlySpan<byte> key)
+    {
+        var pathLength = key.Length * 2;
+        Span<byte> path = key.Length <= MaxStackKeyLength ? stackalloc byte[pathLength] : new byte[pathLength];
+        Nibbles.FromBytes(key, path);
+
+        if (_root is null) return null;
+        _root = Resolve(_root);
+        var node = _root;
+        while (true)
+        {
+            switch (node)
+            {
+                case LeafNode leaf:
+                    return path.SequenceEqual(leaf.Path) ? leaf.Value.ToArray() : null;
+                case ExtensionNode extension:
+                    if (!path.StartsWith(extension.Path)) return null;
+                    path = path[extension.Path.Length..];
+                    node = extension.Child = Resolve(extension.Child);
+                    break;
+                case BranchNode branch:
+                    if (path.IsEmpty) return branch.Value?.ToArray();
+                    var index = path[0];
+                    var child = branch.Children[index];
+                    if (child is null) return null;
+                    node = branch.Children[index] = Resolve(child);
+                    path = path[1..];
+                    break;
+                default:
+                    throw new InvalidOperationException($"unexpected trie node type {node!.GetType().Name}");
+            }
+        }
+    }
+
+    /// <summary>Stores <paramref name="value"/> under <paramref name="key"/>; an empty value deletes the key.</summary>
+    public void Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        if (value.IsEmpty)
+        {
+            Delete(key);
+            return;
+        }
+        var pathLength = key.Length * 2;
+        Span<byte> path = key.Length <= MaxStackKeyLength ? stackalloc byte[pathLength] : new byte[pathLength];
+        Nibbles.FromBytes(key, path);
+        _root = Insert(_root, path, value, out _);
+    }
+
+    public void Delete(ReadOnlySpan<byte> key)
+    {
+        var pathLength = key.Length * 2;
+        Span<byte> path = key.Length <= MaxStackKeyLength ? stackalloc byte[pathLength] : new byte[pathLength];
+        Nibbles.FromBytes(key, path);
+        _root = Remove(_root, path, out _);
+    }
+
+    /// <summary>
+    /// Writes every node created or changed since the last commit (and only those) to <paramref name="sink"/>,
+    /// and returns the root hash. The root node is always stored under its hash, even when shorter than 32 bytes.
+    /// </summary>
+    public Hash256 Commit(ITrieNodeSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        var root = RootHash;
+        if (_root is null or HashReferenceNode) return root;
+        CommitNode(_root, sink, isRoot: true);
+        return root;
+    }
+
+    /// <summary>
+    /// The Merkle proof for <paramref name="key"/> as eth_getProof returns it: the RLP of every node on the
+    /// key's path that is stored by hash, root first (embedded nodes travel inside their parent). For an
+    /// absent key the proof shows where the path ends. Empty for an empty trie.
+    /// </summary>
+    public IReadOnlyList<byte[]> GetProof(ReadOnlySpan<byte> key)
+    {
+        var pathLength = key.Length * 2;
+        Span<byte> path = key.Length <= MaxStackKeyLength ? stackalloc byte[pathLength] : new byte[pathLength];
+        Nibbles.FromBytes(key, path);
+
+        var proof = new List<byte[]>();
+        if (_root is null) return proof;
+        _ = RootHash;
+        _root = Resolve(_root);
+        var node = _root;
+        while (true)
+        {
+            if (ReferenceEquals(node, _root) || TrieNodeEncoder.IsReferencedByHash(node))
+                proof.Add(node.Encoded!.ToArray());
+            switch (node)
+            {
+                case ExtensionNode extension when path.StartsWith(extension.Path):
+                    path = path[extension.Path.Length..];
+                    node = extension.Child = Resolve(extension.Child);
+                    break;
+                case BranchNode branch when !path.IsEmpty && branch.Children[path[0]] is { } child:
+                    node = branch.Children[path[0]] = Resolve(child);
+                    path = path[1..];
+                    break;
+                default:
+                    return proof;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every entry in key order. This walks (and loads) the whole trie: for tools and tests, not for block
+    /// processing.
+    /// </summary>
+    public IEnumerable<KeyValuePair<byte[], byte[]>> Enumerate()
+    {
+        if (_root is null) yield break;
+        var stack = new Stack<(TrieNode Node, byte[] Prefix)>();
+        stack.Push((_root, []));
+        while (stack.Count > 0)
+        {
+            var (node, prefix) = stack.Pop();
+            switch (LoadIfReference(node))
+            {
+                case LeafNode leaf:
+                    var full = Nibbles.Concat(prefix, leaf.Path);
+                    if (full.Length % 2 == 0) yield return new(Nibbles.ToBytes(full), leaf.Value.ToArray());
+                    break;
+                case ExtensionNode extension:
+                    stack.Push((extension.Child, Nibbles.Concat(prefix, extension.Path)));
+                    break;
+                case BranchNode branch:
+                    for (var i = 15; i >= 0; i--)
+                        if (branch.Children[i] is { } child) stack.Push((child, Nibbles.Concat(prefix, [(byte)i])));
+                    if (branch.Value is not null && prefix.Length % 2 == 0)
+                        yield return new(Nibbles.ToBytes(prefix), branch.Value.ToArray());
+                    break;
+            }
+        }
+    }
+
+    private TrieNode Insert(TrieNode? node, ReadOnlySpan<byte> path, ReadOnlySpan<byte> value, out bool changed)
+    {
+        changed = true;
+        switch (node is null ? null : Resolve(node))
+        {
+            case null:
+                return new LeafNode(path.ToArray(), value.ToArray());
+
+            case LeafNode leaf:
+            {
+                var common = path.CommonPrefixLength(leaf.Path);
+                if (common == path.Length && common == leaf.Path.Length)
+                {
+                    if (value.SequenceEqual(leaf.Value))
+                    {
+                        changed = false;
+                        return leaf;
+                    }
+                    leaf.Value = value.ToArray();
+                    leaf.Invalidate();
+                    return leaf;
+                }
+                var branch = new BranchNode();
+                if (common == leaf.Path.Length)
+                {
+                    branch.Value = leaf.Value;
+                }
+                else
+                {
+                    var index = leaf.Path[common];
+                    leaf.Path = leaf.Path[(common + 1)..];
+                    leaf.Invalidate();
+                    branch.Children[index] = leaf;
+                }
+                PlaceInNewBranch(branch, path[common..], value);
+                return common == 0 ? branch : new ExtensionNode(path[..common].ToArray(), branch);
+            }
+
+            case ExtensionNode extension:
+            {
+                var common = path.CommonPrefixLength(extension.Path);
+                if (common == extension.Path.Length)
+                {
+                    var child = Insert(extension.Child, path[common..], value, out changed);
+                    extension.Child = child;
+                    if (changed) extension.Invalidate();
+                    return extension;
+                }
+                var branch = new BranchNode();
+                var index = extension.Path[common];
+                if (common + 1 == extension.Path.Length)
+                {
+                    branch.Children[index] = extension.Child;
+                }
+                else
+                {
+                    extension.Path = extension.Path[(common + 1)..];
+                    extension.Invalidate();
+                    branch.Children[index] = extension;
+                }
+                PlaceInNewBranch(branch, path[common..], value);
+                return common == 0 ? branch : new ExtensionNode(path[..common].ToArray(), branch);
+            }
+
+            case BranchNode branch:
+            {
+                if (path.IsEmpty)
+                {
+                    if (branch.Value is not null && value.SequenceEqual(branch.Value))
+                    {
+                        changed = false;
+                        return branch;
+                    }
+                    branch.Value = value.ToArray();
+                    branch.Invalidate();
+                    return branch;
+                }
+                var index = path[0];
+                branch.Children[index] = Insert(branch.Children[index], path[1..], value, out changed);
+                if (changed) branch.Invalidate();
+                return branch;
+            }
+
+            default:
+                throw new InvalidOperationException($"unexpected trie node type {node!.GetType().Name}");
+        }
+    }
+
+    /// <summary>Puts a new key's remaining path into a branch just created by a split.</summary>
+    private static void PlaceInNewBranch(BranchNode branch, ReadOnlySpan<byte> path, ReadOnlySpan<byte> value)
+    {
+        if (path.IsEmpty) branch.Value = value.ToArray();
+        else branch.Children[path[0]] = new LeafNode(path[1..].ToArray(), value.ToArray());
+    }
+
+    private TrieNode? Remove(TrieNode? node, ReadOnlySpan<byte> path, out bool changed)
+    {
+        changed = false;
+        switch (node is null ? null : Resolve(node))
+        {
+            case null:
+                return null;
+
+            case LeafNode leaf:
+                if (!path.SequenceEqual(leaf.Path)) return leaf;
+                changed = true;
+                return null;
+
+            case ExtensionNode extension:
+            {
+                if (!path.StartsWith(extension.Path)) return extension;
+                var child = Remove(extension.Child, path[extension.Path.Length..], out changed);
+                if (!changed)
+                {
+                    extension.Child = child!;
+                    return extension;
+                }
+                switch (child)
+                {
+                    case null:
+                        return null;
+                    case LeafNode leafChild:
+                        leafChild.Path = Nibbles.Concat(extension.Path, leafChild.Path);
+                        leafChild.Invalidate();
+                        return leafChild;
+                    case ExtensionNode extensionChild:
+                        extensionChild.Path = Nibbles.Concat(extension.Path, extensionChild.Path);
+                        extensionChild.Invalidate();
+                        return extensionChild;
+                    default:
+                        extension.Child = child;
+                        extension.Invalidate();
+                        return extension;
+                }
+            }
+
+            case BranchNode branch:
+            {
+                if (path.IsEmpty)
+                {
+                    if (branch.Value is null) return branch;
+                    branch.Value = null;
+                }
+                else
+                {
+                    var index = path[0];
+                    var child = branch.Children[index];
+                    if (child is null) return branch;
+                    branch.Children[index] = Remove(child, path[1..], out changed);
+                    if (!changed) return branch;
+                }
+                changed = true;
+                branch.Invalidate();
+                return CollapseIfSingle(branch);
+            }
+
+            default:
+                throw new InvalidOperationException($"unexpected trie node type {node!.GetType().Name}");
+        }
+    }
+
+    /// <summary>A branch left with one entry is not canonical: fold it into its only child (or a leaf).</summary>
+    private TrieNode CollapseIfSingle(BranchNode branch)
+    {
+        var count = branch.ChildCount();
+        if (count == 0)
+        {
+            // Only the value is left (a branch always had at least two entries before the removal).
+            return new LeafNode([], branch.Value!);
+        }
+        if (count > 1 || branch.Value is not null) return branch;
+
+        var index = (byte)Array.FindIndex(branch.Children, c => c is not null);
+        var only = Resolve(branch.Children[index]!);
+        switch (only)
+        {
+            case LeafNode leaf:
+                leaf.Path = Nibbles.Concat(index, leaf.Path);
+                leaf.Invalidate();
+                return leaf;
+            case ExtensionNode extension:
+                extension.Path = Nibbles.Concat(index, extension.Path);
+                extension.Invalidate();
+                return extension;
+            default:
+                return new ExtensionNode([index], only);
+        }
+    }
+
+    private void CommitNode(TrieNode node, ITrieNodeSink sink, bool isRoot)
+    {
+        if (node is HashReferenceNode) return;
+        if (node.IsDirty)
+        {
+            switch (node)
+            {
+                case ExtensionNode extension:
+                    CommitNode(extension.Child, sink, isRoot: false);
+                    break;
+                case BranchNode branch:
+                    foreach (var child in branch.Children)
+                        if (child is not null) CommitNode(child, sink, isRoot: false);
+                    break;
+            }
+        }
+        // A small root is written even when clean: it may have been embedded in a parent until now.
+        if ((node.IsDirty && TrieNodeEncoder.IsReferencedByHash(node)) || (isRoot && !TrieNodeEncoder.IsReferencedByHash(node)))
+            sink.Put(node.Hash, node.Encoded!);
+        node.IsDirty = false;
+    }
+
+    private TrieNode Resolve(TrieNode node) => node is HashReferenceNode ? LoadIfReference(node) : node;
+
+    private TrieNode LoadIfReference(TrieNode node)
+    {
+        if (node is not HashReferenceNode reference) return node;
+        var hash = reference.Hash;
+        var rlp = _store.Get(hash)
+                  ?? throw new TrieException(
+                      $"trie node {hash} is missing from the node store (the state at this root was never committed or has been pruned)");
+        return TrieNodeCodec.Decode(rlp, hash);
+    }
+}

@@ -1,0 +1,12 @@
+namespace OpenLedger.Storage;
+
+/// <summary>Operations collected for one atomic <see cref="IKeyValueStore.Write"/>. Belongs to the store that created it.</summary>
+public interface IWriteBatch : IDisposable
+{
+    void Put(DbColumn column, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value);
+
+    void Delete(DbColumn column, ReadOnlySpan<byte> key);
+
+    /// <summary>The number of operations added so far.</summary>
+    int Count { get; }
+}

@@ -1,0 +1,218 @@
+using RocksDbSharp;
+
+namespace OpenLedger.Storage;
+
+/// <summary>
+/// The node's on-disk database: one RocksDB instance with a column family per <see cref="DbColumn"/>.
+/// RocksDB's write-ahead log makes each <see cref="Write"/> atomic across columns; with <c>sync</c> the call
+/// returns only after the log is fsynced, so an acknowledged batch survives a crash or power loss.
+/// </summary>
+public sealed class RocksDbStore : IKeyValueStore
+{
+    private readonly RocksDb _db;
+    private readonly ColumnFamilyHandle[] _handles;
+    private readonly WriteOptions _syncWrite = new WriteOptions().SetSync(true);
+    private readonly WriteOptions _asyncWrite = new WriteOptions().SetSync(false);
+    private volatile bool _disposed;
+
+    private RocksDbStore(RocksDb db, string directory)
+    {
+        _db = db;
+        Directory = directory;
+        _handles = DbColumnNames.All.Select(c => db.GetColumnFamily(DbColumnNames.NameOf(c))).ToArray();
+    }
+
+    /// <summary>The data directory, as an absolute path.</summary>
+    public string Directory { get; }
+
+    /// <summary>
+    /// Opens (creating when needed) the database in <paramref name="directory"/>, adding any missing column
+    /// families. Throws <see cref="StorageException"/> when another process holds the directory, or when it
+    /// is not (or no longer) a readable database.
+    /// </summary>
+    public static RocksDbStore Open(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var path = Path.GetFullPath(directory);
+        if (File.Exists(path))
+            throw new StorageException($"data directory {path} is a file, not a directory; pass a directory path");
+        try
+        {
+            System.IO.Directory.CreateDirectory(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException($"cannot create data directory {path}: {e.Message}", e);
+        }
+        if (!LooksLikeDatabaseOrEmpty(path))
+            throw new StorageException(
+                $"data directory {path} is not empty and holds no openledger database; pass an empty or new directory");
+
+        var dbOptions = new DbOptions()
+            .SetCreateIfMissing(true)
+            .SetCreateMissingColumnFamilies(true)
+            .SetParanoidChecks(true)
+            .SetMaxOpenFiles(512);
+
+        try
+        {
+            var columnFamilies = new ColumnFamilies(CreateColumnOptions());
+            foreach (var column in DbColumnNames.All.Where(c => c != DbColumn.Default))
+                columnFamilies.Add(DbColumnNames.NameOf(column), CreateColumnOptions());
+            // RocksDB refuses to open a database without naming every column family it has, including ones a
+            // newer version of the node may have added.
+            if (RocksDb.TryListColumnFamilies(dbOptions, path, out var existing))
+            {
+                var known = columnFamilies.Names.ToHashSet();
+                foreach (var name in existing.Where(n => !known.Contains(n)))
+                    columnFamilies.Add(name, CreateColumnOptions());
+            }
+            var db = RocksDb.Open(dbOptions, path, columnFamilies);
+            return new RocksDbStore(db, path);
+        }
+        catch (RocksDbException e)
+        {
+            throw Translate(path, e);
+        }
+    }
+
+    public byte[]? Get(DbColumn column, ReadOnlySpan<byte> key)
+    {
+        var handle = HandleOf(column);
+        try
+        {
+            return _db.Get(key, handle, null);
+        }
+        catch (RocksDbException e)
+        {
+            throw new StorageException($"reading {DbColumnNames.NameOf(column)} from {Directory} failed: {e.Message}", e);
+        }
+    }
+
+    public bool Contains(DbColumn column, ReadOnlySpan<byte> key)
+    {
+        var handle = HandleOf(column);
+        try
+        {
+            return _db.HasKey(key, handle, null);
+        }
+        catch (RocksDbException e)
+        {
+            throw new StorageException($"reading {DbColumnNames.NameOf(column)} from {Directory} failed: {e.Message}", e);
+        }
+    }
+
+    public void Put(DbColumn column, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool sync = false)
+    {
+        var handle = HandleOf(column);
+        try
+        {
+            _db.Put(key, value, handle, sync ? _syncWrite : _asyncWrite);
+        }
+        catch (RocksDbException e)
+        {
+            throw WriteFailed(e);
+        }
+    }
+
+    public void Delete(DbColumn column, ReadOnlySpan<byte> key, bool sync = false)
+    {
+        var handle = HandleOf(column);
+        try
+        {
+            _db.Remove(key, handle, sync ? _syncWrite : _asyncWrite);
+        }
+        catch (RocksDbException e)
+        {
+            throw WriteFailed(e);
+        }
+    }
+
+    public IWriteBatch CreateBatch()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new RocksDbWriteBatch(this);
+    }
+
+    public void Write(IWriteBatch batch, bool sync = false)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch is not RocksDbWriteBatch rocksBatch || !ReferenceEquals(rocksBatch.Owner, this))
+            throw new ArgumentException("the batch was created by a different store", nameof(batch));
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            _db.Write(rocksBatch.Native, sync ? _syncWrite : _asyncWrite);
+        }
+        catch (RocksDbException e)
+        {
+            throw WriteFailed(e);
+        }
+    }
+
+    public IEnumerable<(byte[] Key, byte[] Value)> Iterate(DbColumn column, byte[]? prefix = null)
+    {
+        var handle = HandleOf(column);
+        using var iterator = _db.NewIterator(handle);
+        if (prefix is null) iterator.SeekToFirst();
+        else iterator.Seek(prefix);
+        while (iterator.Valid())
+        {
+            if (prefix is not null && !iterator.GetKeySpan().StartsWith(prefix)) yield break;
+            yield return (iterator.Key(), iterator.Value());
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            iterator.Next();
+        }
+    }
+
+    /// <summary>Flushes and closes the database, releasing the directory's LOCK for other processes.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _db.Dispose();
+    }
+
+    internal ColumnFamilyHandle HandleOf(DbColumn column)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var index = (int)column;
+        if ((uint)index >= (uint)_handles.Length)
+            throw new ArgumentOutOfRangeException(nameof(column), column, "unknown database column");
+        return _handles[index];
+    }
+
+    private StorageException WriteFailed(RocksDbException e) =>
+        new($"writing to data directory {Directory} failed (is the disk full or read-only?): {e.Message}", e);
+
+    private static ColumnFamilyOptions CreateColumnOptions()
+    {
+        // Point lookups dominate (trie nodes by hash, blocks by hash): a Bloom filter skips most table files.
+        var table = new BlockBasedTableOptions()
+            .SetFilterPolicy(BloomFilterPolicy.Create(10, false))
+            .SetWholeKeyFiltering(true);
+        return new ColumnFamilyOptions().SetBlockBasedTableFactory(table);
+    }
+
+    private static bool LooksLikeDatabaseOrEmpty(string path)
+    {
+        var entries = System.IO.Directory.EnumerateFileSystemEntries(path).Select(Path.GetFileName).ToList();
+        return entries.Count == 0 || entries.Contains("CURRENT") || entries.Contains("LOCK") || entries.Contains("IDENTITY");
+    }
+
+    private static StorageException Translate(string path, RocksDbException e)
+    {
+        var message = e.Message;
+        if (message.Contains("lock", StringComparison.OrdinalIgnoreCase))
+            return new StorageException(
+                $"data directory {path} is in use by another openledger process (LOCK held); stop that process or use another data directory",
+                e);
+        if (message.Contains("Corruption", StringComparison.OrdinalIgnoreCase) ||
+            message.Contains("Invalid argument", StringComparison.OrdinalIgnoreCase) ||
+            message.Contains("not a", StringComparison.OrdinalIgnoreCase))
+            return new StorageException(
+                $"data directory {path} is corrupt or is not an openledger database ({message}); restore it from a backup or sync into an empty directory",
+                e);
+        return new StorageException($"cannot open data directory {path}: {message}", e);
+    }
+}
