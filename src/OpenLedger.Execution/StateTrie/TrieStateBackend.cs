@@ -1,0 +1,114 @@
+using OpenLedger.Core.Encoding;
+using OpenLedger.Core.Types;
+using OpenLedger.Execution.State;
+using OpenLedger.State.Trie;
+
+namespace OpenLedger.Execution.StateTrie;
+
+/// <summary>
+/// World state in Ethereum's layout, so roots and eth_getProof are standard: a secure trie of accounts
+/// (RLP [nonce, balance, storageRoot, codeHash]) and one secure storage trie per account whose values are
+/// RLP byte strings. New nodes stay in memory until <see cref="CommitTo"/> writes them into the block's batch.
+/// </summary>
+public sealed class TrieStateBackend : IStateBackend
+{
+    private readonly ITrieNodeStore _store;
+    private readonly SecureTrie _accounts;
+    private readonly Dictionary<Address, SecureTrie> _storageTries = new();
+
+    public TrieStateBackend(ITrieNodeStore store, Hash256 root)
+    {
+        _store = store;
+        _accounts = new SecureTrie(store, root);
+        Root = root;
+    }
+
+    public Hash256 Root { get; private set; }
+
+    public AccountRecord? GetAccount(Address address)
+    {
+        var encoded = _accounts.Get(address.Bytes);
+        if (encoded is null) return null;
+        var account = StateAccount.Decode(encoded);
+        return new AccountRecord(account.Nonce, account.Balance);
+    }
+
+    public StateAccount? GetStateAccount(Address address)
+    {
+        var encoded = _accounts.Get(address.Bytes);
+        return encoded is null ? null : StateAccount.Decode(encoded);
+    }
+
+    public byte[] GetStorage(Address address, Hash256 key)
+    {
+        var trie = StorageTrie(address);
+        var encoded = trie?.Get(key.Bytes);
+        if (encoded is null) return [];
+        var reader = new RlpReader(encoded);
+        return reader.ReadBytes().ToArray();
+    }
+
+    public Hash256 Apply(IReadOnlyDictionary<Address, AccountRecord?> accounts, IReadOnlyDictionary<(Address, Hash256), byte[]> storage)
+    {
+        var touched = new HashSet<Address>(accounts.Keys);
+        var writer = new RlpWriter(64);
+        foreach (var ((address, key), value) in storage)
+        {
+            touched.Add(address);
+            var trie = StorageTrie(address) ?? NewStorageTrie(address);
+            if (value.Length == 0)
+            {
+                trie.Delete(key.Bytes);
+            }
+            else
+            {
+                writer.Reset();
+                writer.WriteBytes(value);
+                trie.Set(key.Bytes, writer.WrittenSpan);
+            }
+        }
+        foreach (var address in touched.OrderBy(a => a))
+        {
+            var record = accounts.TryGetValue(address, out var changed) ? changed : GetAccount(address);
+            var storageRoot = _storageTries.TryGetValue(address, out var st) ? st.RootHash : (GetStateAccount(address)?.StorageRoot ?? Hash256.EmptyTrieRoot);
+            if (record is null && storageRoot == Hash256.EmptyTrieRoot)
+            {
+                _accounts.Delete(address.Bytes);
+                continue;
+            }
+            var r = record ?? default;
+            _accounts.Set(address.Bytes, new StateAccount(r.Nonce, r.Balance, storageRoot, Hash256.EmptyCodeHash).Encode());
+        }
+        Root = _accounts.RootHash;
+        return Root;
+    }
+
+    /// <summary>Writes every node created since the last commit.</summary>
+    public void CommitTo(ITrieNodeSink sink)
+    {
+        foreach (var trie in _storageTries.Values) trie.Commit(sink);
+        _accounts.Commit(sink);
+    }
+
+    public IReadOnlyList<byte[]> GetAccountProof(Address address) => _accounts.GetProof(address.Bytes);
+
+    public IReadOnlyList<byte[]> GetStorageProof(Address address, Hash256 key) =>
+        StorageTrie(address)?.GetProof(key.Bytes) ?? [];
+
+    private SecureTrie? StorageTrie(Address address)
+    {
+        if (_storageTries.TryGetValue(address, out var trie)) return trie;
+        var account = GetStateAccount(address);
+        if (account is null || account.Value.StorageRoot == Hash256.EmptyTrieRoot) return null;
+        trie = new SecureTrie(_store, account.Value.StorageRoot);
+        _storageTries[address] = trie;
+        return trie;
+    }
+
+    private SecureTrie NewStorageTrie(Address address)
+    {
+        var trie = new SecureTrie(_store, Hash256.EmptyTrieRoot);
+        _storageTries[address] = trie;
+        return trie;
+    }
+}

@@ -1,0 +1,11 @@
+using OpenLedger.Core.Types;
+
+namespace OpenLedger.Execution.TxPool;
+
+/// <summary>The head state as the pool sees it: enough to decide whether a transaction can ever execute.</summary>
+public interface IAccountReader
+{
+    ulong GetNonce(Address address);
+
+    UInt128 GetBalance(Address address);
+}
