@@ -70,6 +70,8 @@ public sealed class AbiEvent
     }
 
     /// <summary>Topics and data of a log carrying <paramref name="args"/> (one per parameter, in order).</summary>
+    /// <remarks>C# passes a lone object[] argument as the whole params array: write
+    /// <c>EncodeLog((object)tupleValues)</c> when the event has a single tuple or array parameter.</remarks>
     public (IReadOnlyList<Hash256> Topics, byte[] Data) EncodeLog(params object?[] args)
     {
         ArgumentNullException.ThrowIfNull(args);

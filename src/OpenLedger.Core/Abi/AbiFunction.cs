@@ -98,6 +98,8 @@ public sealed class AbiFunction
     }
 
     /// <summary>Selector followed by the ABI-encoded arguments.</summary>
+    /// <remarks>C# passes a lone object[] argument as the whole params array: write
+    /// <c>EncodeCall((object)tupleValues)</c> when the function takes a single tuple or array.</remarks>
     public byte[] EncodeCall(params object?[] args) => AbiCodec.Encode(_inputTypes, args, _selector, "argument", _inputNames);
 
     /// <summary>The ABI-encoded arguments alone, without the selector.</summary>

@@ -222,7 +222,11 @@ public static class AbiJson
         try
         {
             if (!typeName.StartsWith("tuple", StringComparison.Ordinal))
-                return (name, AbiType.Parse(typeName), internalType);
+            {
+                var elementary = AbiType.Parse(typeName);
+                // An internalType that only repeats the type is what Serialize writes by default: keep it implicit.
+                return (name, elementary, internalType == elementary.ToString() ? null : internalType);
+            }
 
             if (!element.TryGetProperty("components", out var components) || components.ValueKind != JsonValueKind.Array)
                 throw new AbiException($"type '{typeName}' needs a 'components' array");

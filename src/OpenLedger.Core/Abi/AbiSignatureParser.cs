@@ -162,7 +162,7 @@ internal sealed class AbiSignatureParser(string text)
             }
         }
         // Array suffixes follow the type directly ("uint256[2][]"), outermost last.
-        while (_position < text.Length && text[_position] == '[')
+        while (TryPeek('['))
         {
             var open = _position++;
             var digitsStart = _position;
