@@ -1,0 +1,174 @@
+using OpenLedger.State.Tests.Support;
+using OpenLedger.Storage;
+using Xunit;
+
+namespace OpenLedger.State.Tests.Storage;
+
+public sealed class RocksDbStoreTests : KeyValueStoreContractTests
+{
+    private static readonly TimeSpan ChildTimeout = TimeSpan.FromSeconds(60);
+    private readonly TemporaryDirectory _directory = new();
+    private readonly RocksDbStore _store;
+
+    public RocksDbStoreTests()
+    {
+        _store = RocksDbStore.Open(_directory.Sub("db"));
+    }
+
+    protected override IKeyValueStore Store => _store;
+
+    public override void Dispose()
+    {
+        _store.Dispose();
+        _directory.Dispose();
+    }
+
+    [Fact]
+    public void Open_CreatesMissingDirectories()
+    {
+        var nested = _directory.Sub(Path.Combine("a", "b", "c"));
+        using (var store = RocksDbStore.Open(nested))
+        {
+            store.Put(DbColumn.Meta, [1], [2]);
+            Assert.Equal(Path.GetFullPath(nested), store.Directory);
+        }
+        Assert.True(File.Exists(Path.Combine(nested, "CURRENT")));
+    }
+
+    [Fact]
+    public void Reopen_ShowsEverythingWrittenBeforeACleanClose()
+    {
+        var path = _directory.Sub("reopen");
+        using (var store = RocksDbStore.Open(path))
+        {
+            foreach (var column in DbColumnNames.All)
+                store.Put(column, [(byte)column], [(byte)column, 0x01]);
+            using var batch = store.CreateBatch();
+            for (var i = 0; i < 1000; i++) batch.Put(DbColumn.TrieNodes, BitConverter.GetBytes(i), BitConverter.GetBytes(i * 3));
+            store.Write(batch);
+            store.Delete(DbColumn.TrieNodes, BitConverter.GetBytes(7));
+        }
+        using (var reopened = RocksDbStore.Open(path))
+        {
+            foreach (var column in DbColumnNames.All)
+                Assert.Equal(new byte[] { (byte)column, 0x01 }, reopened.Get(column, [(byte)column]));
+            Assert.Equal(999, reopened.Iterate(DbColumn.TrieNodes).Count(e => e.Key.Length == 4));
+            Assert.Equal(BitConverter.GetBytes(42 * 3), reopened.Get(DbColumn.TrieNodes, BitConverter.GetBytes(42)));
+            Assert.Null(reopened.Get(DbColumn.TrieNodes, BitConverter.GetBytes(7)));
+        }
+    }
+
+    [Fact]
+    public void SecondOpenInTheSameProcess_FailsWithALockError_UntilTheFirstCloses()
+    {
+        var path = _directory.Sub("locked");
+        var first = RocksDbStore.Open(path);
+        var error = Assert.Throws<StorageException>(() => RocksDbStore.Open(path));
+        Assert.Contains($"data directory {Path.GetFullPath(path)} is in use by another openledger process (LOCK held)", error.Message);
+
+        first.Dispose();
+        using var second = RocksDbStore.Open(path);
+        second.Put(DbColumn.Meta, [1], [1]);
+        Assert.Equal(new byte[] { 1 }, second.Get(DbColumn.Meta, [1]));
+    }
+
+    [Fact]
+    public async Task OpenWhileAnotherProcessHoldsTheDirectory_FailsWithALockError()
+    {
+        var path = _directory.Sub("held");
+        using (var child = TestChildProcess.Start("hold-lock", path))
+        {
+            Assert.Equal("opened", await child.ReadLineAsync(ChildTimeout));
+            var error = Assert.Throws<StorageException>(() => RocksDbStore.Open(path));
+            Assert.Contains("in use by another openledger process (LOCK held)", error.Message);
+
+            child.CloseInput();
+            Assert.True(child.WaitForExit(ChildTimeout), "the lock-holding child did not exit");
+            Assert.Equal(0, child.ExitCode);
+        }
+        using var store = RocksDbStore.Open(path);
+        Assert.Null(store.Get(DbColumn.Meta, [1]));
+    }
+
+    [Fact]
+    public void DirectoryWithGarbageCurrentFile_IsReportedAsCorrupt()
+    {
+        var path = _directory.Sub("garbage");
+        Directory.CreateDirectory(path);
+        File.WriteAllText(Path.Combine(path, "CURRENT"), "this is not a manifest name");
+        var error = Assert.Throws<StorageException>(() => RocksDbStore.Open(path));
+        Assert.Contains($"data directory {Path.GetFullPath(path)} is corrupt or is not an openledger database", error.Message);
+    }
+
+    [Fact]
+    public void DatabaseWithDestroyedManifest_IsReportedAsCorrupt()
+    {
+        var path = _directory.Sub("manifest");
+        using (var store = RocksDbStore.Open(path)) store.Put(DbColumn.Meta, [1], [1], sync: true);
+        foreach (var manifest in Directory.GetFiles(path, "MANIFEST-*"))
+            File.WriteAllBytes(manifest, Enumerable.Repeat((byte)0x5a, 4096).ToArray());
+        var error = Assert.Throws<StorageException>(() => RocksDbStore.Open(path));
+        Assert.Contains("is corrupt or is not an openledger database", error.Message);
+    }
+
+    [Fact]
+    public void NonEmptyDirectoryWithoutADatabase_IsRefused()
+    {
+        var path = _directory.Sub("documents");
+        Directory.CreateDirectory(path);
+        File.WriteAllText(Path.Combine(path, "notes.txt"), "not a database");
+        var error = Assert.Throws<StorageException>(() => RocksDbStore.Open(path));
+        Assert.Contains("is not empty and holds no openledger database", error.Message);
+        Assert.False(File.Exists(Path.Combine(path, "CURRENT")));
+    }
+
+    [Fact]
+    public void PathThatIsAFile_IsRefused()
+    {
+        var path = _directory.Sub("a-file");
+        File.WriteAllText(path, "x");
+        var error = Assert.Throws<StorageException>(() => RocksDbStore.Open(path));
+        Assert.Contains("is a file, not a directory", error.Message);
+    }
+
+    [Fact]
+    public void DisposedStore_RefusesToBeUsed()
+    {
+        var store = RocksDbStore.Open(_directory.Sub("disposed"));
+        store.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => store.Get(DbColumn.Meta, [1]));
+        Assert.Throws<ObjectDisposedException>(() => store.CreateBatch());
+        store.Dispose();
+    }
+
+    [Fact]
+    public async Task WriterKilledMidway_LosesNoAcknowledgedBatch_AndLeavesNoPartialBatch()
+    {
+        var path = _directory.Sub("crash");
+        const int acksBeforeKill = 40;
+        var lastAcked = -1;
+        using (var child = TestChildProcess.Start("crash-writer", path))
+        {
+            while (lastAcked < acksBeforeKill - 1)
+            {
+                var line = await child.ReadLineAsync(ChildTimeout)
+                           ?? throw new InvalidOperationException($"writer exited early: {child.ReadErrorsIfExited()}");
+                Assert.StartsWith("ack ", line);
+                lastAcked = int.Parse(line[4..]);
+            }
+            child.Kill();
+            Assert.True(child.HasExited);
+        }
+
+        using var store = RocksDbStore.Open(path);
+        var last = BitConverter.ToInt32(store.Get(DbColumn.Meta, "last"u8) ?? throw new InvalidOperationException("no batch survived"));
+        Assert.True(last >= lastAcked, $"batch {lastAcked} was acknowledged but the store ends at {last}");
+        for (var n = 0; n <= last; n++)
+        {
+            for (var k = 0; k < StorageChildModes.KeysPerBatch; k++)
+                Assert.Equal(StorageChildModes.ValueOf(n, k), store.Get(DbColumn.Blocks, StorageChildModes.KeyOf(n, k)));
+        }
+        // Nothing of a batch after the last complete one may exist (it was not acknowledged and must be all-or-nothing).
+        Assert.Empty(store.Iterate(DbColumn.Blocks, StorageChildModes.KeyOf(last + 1, 0)[..4]));
+    }
+}
