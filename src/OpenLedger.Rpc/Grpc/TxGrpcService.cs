@@ -1,0 +1,162 @@
+using Google.Protobuf;
+using Grpc.Core;
+using OpenLedger.Rpc.Backend;
+using OpenLedger.Rpc.V1;
+
+namespace OpenLedger.Rpc.Grpc;
+
+/// <summary>openledger.v1.TxService: submitting transactions, simulating calls and following receipts.</summary>
+public sealed class TxGrpcService(INodeBackend backend, RpcOptions options) : TxService.TxServiceBase
+{
+    private const int MaxReportedRejections = 100;
+
+    public override async Task<BroadcastResponse> Broadcast(BroadcastRequest request, ServerCallContext context)
+    {
+        if (request.RawTransaction.IsEmpty)
+            throw GrpcInput.Invalid("raw_transaction is empty: send the signed EIP-2718 transaction bytes");
+        var result = await backend.SubmitTransactionAsync(request.RawTransaction.Memory, context.CancellationToken);
+        if (!result.Accepted)
+            throw new RpcException(new Status(TxRejections.GrpcStatus(result.Rejection!.Value), TxRejections.FullMessage(result)));
+        return new BroadcastResponse { TransactionHash = result.Hash!.Value.ToString() };
+    }
+
+    public override async Task<BroadcastStreamResponse> BroadcastStream(IAsyncStreamReader<BroadcastRequest> requestStream, ServerCallContext context)
+    {
+        var summary = new BroadcastStreamResponse();
+        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
+        {
+            var index = summary.Received++;
+            SubmitResult result = request.RawTransaction.IsEmpty
+                ? SubmitResult.Reject(TxRejectionReason.Malformed, "empty raw_transaction")
+                : await backend.SubmitTransactionAsync(request.RawTransaction.Memory, context.CancellationToken);
+            if (result.Accepted)
+            {
+                summary.Accepted++;
+                continue;
+            }
+            summary.Rejected++;
+            var code = CodeName(TxRejections.GrpcStatus(result.Rejection!.Value));
+            summary.RejectedByCode[code] = summary.RejectedByCode.GetValueOrDefault(code) + 1;
+            if (summary.FirstRejections.Count < MaxReportedRejections)
+            {
+                summary.FirstRejections.Add(new BroadcastResult
+                {
+                    Index = index,
+                    TransactionHash = result.Hash?.ToString() ?? "",
+                    Accepted = false,
+                    ErrorCode = code,
+                    ErrorMessage = TxRejections.FullMessage(result),
+                });
+            }
+        }
+        return summary;
+    }
+
+    public override Task<CallResponse> Simulate(V1.CallRequest request, ServerCallContext context)
+    {
+        var result = backend.Call(ToBackend(request), GrpcBlocks.StateBlock(backend, request.Block));
+        return Task.FromResult(new CallResponse
+        {
+            Success = result.Success,
+            GasUsed = result.GasUsed,
+            ReturnData = ByteString.CopyFrom(result.ReturnData),
+            RevertReason = result.Success ? "" : result.RevertReason ?? Formatting.RevertReasons.TryDecode(result.ReturnData) ?? "",
+        });
+    }
+
+    public override Task<EstimateGasResponse> EstimateGas(V1.CallRequest request, ServerCallContext context)
+    {
+        var result = backend.EstimateGas(ToBackend(request), GrpcBlocks.StateBlock(backend, request.Block));
+        if (!result.Success)
+        {
+            var reason = result.RevertReason ?? Formatting.RevertReasons.TryDecode(result.ReturnData);
+            var message = result.ReturnData.Length > 0 || reason is null
+                ? "execution reverted" + (string.IsNullOrEmpty(reason) ? "" : ": " + reason)
+                : reason;
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, message));
+        }
+        return Task.FromResult(new EstimateGasResponse { GasLimit = result.GasUsed });
+    }
+
+    public override Task<V1.Transaction> GetTransaction(TxHashRequest request, ServerCallContext context)
+    {
+        var hash = GrpcInput.Hash(request.Hash, "hash");
+        var found = backend.GetTransaction(hash)
+            ?? throw GrpcInput.NotFound($"transaction {hash} is not known to this node (neither in a block nor in the mempool)");
+        return Task.FromResult(ProtoMapper.Transaction(found.Transaction, found.Location));
+    }
+
+    public override Task<Receipt> GetReceipt(TxHashRequest request, ServerCallContext context)
+    {
+        var hash = GrpcInput.Hash(request.Hash, "hash");
+        return Task.FromResult(ProtoMapper.Receipt(backend.GetReceipt(hash) ?? throw NoReceipt(hash)));
+    }
+
+    public override async Task<Receipt> WaitReceipt(WaitReceiptRequest request, ServerCallContext context)
+    {
+        var hash = GrpcInput.Hash(request.Hash, "hash");
+        var timeout = request.TimeoutMs == 0 ? options.DefaultWaitReceiptTimeout : TimeSpan.FromMilliseconds(request.TimeoutMs);
+        if (timeout > options.MaxWaitReceiptTimeout)
+            throw GrpcInput.Invalid($"timeout_ms {request.TimeoutMs} is above the maximum of {(long)options.MaxWaitReceiptTimeout.TotalMilliseconds} ms");
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            var receipt = await WaitAsync(hash, deadline.Token);
+            return ProtoMapper.Receipt(receipt);
+        }
+        catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            var pending = backend.GetTransaction(hash) is { Location: null };
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded,
+                $"no receipt for {hash} after {(long)timeout.TotalMilliseconds} ms: " +
+                (pending ? "the transaction is still pending in the mempool" : "the transaction is not known to this node; was it broadcast?")));
+        }
+    }
+
+    /// <summary>
+    /// Starts listening for blocks before the first look-up, so a block committed in between is not missed;
+    /// if the backend drops the subscription (slow reader), falls back to polling.
+    /// </summary>
+    private async Task<ReceiptLookup> WaitAsync(Core.Types.Hash256 hash, CancellationToken cancellationToken)
+    {
+        await using var blocks = backend.SubscribeBlocks(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var next = blocks.MoveNextAsync();
+        while (true)
+        {
+            if (backend.GetReceipt(hash) is { } receipt) return receipt;
+            if (await next)
+            {
+                next = blocks.MoveNextAsync();
+                continue;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+    }
+
+    private RpcException NoReceipt(Core.Types.Hash256 hash) => backend.GetTransaction(hash) is { Location: null }
+        ? GrpcInput.NotFound($"transaction {hash} is pending: it has no receipt until it is in a block (WaitReceipt waits for it)")
+        : GrpcInput.NotFound($"no receipt for {hash}: the transaction is not known to this node");
+
+    private static Backend.CallRequest ToBackend(V1.CallRequest request) => new()
+    {
+        From = GrpcInput.OptionalAddress(request.From, "from"),
+        To = GrpcInput.OptionalAddress(request.To, "to"),
+        Value = GrpcInput.Amount(request.Value, "value"),
+        Data = request.Data.ToByteArray(),
+        GasLimit = request.GasLimit == 0 ? null : request.GasLimit,
+    };
+
+    /// <summary>gRPC's canonical code names ("FAILED_PRECONDITION").</summary>
+    public static string CodeName(StatusCode code) => code switch
+    {
+        StatusCode.InvalidArgument => "INVALID_ARGUMENT",
+        StatusCode.FailedPrecondition => "FAILED_PRECONDITION",
+        StatusCode.AlreadyExists => "ALREADY_EXISTS",
+        StatusCode.ResourceExhausted => "RESOURCE_EXHAUSTED",
+        StatusCode.Unavailable => "UNAVAILABLE",
+        StatusCode.NotFound => "NOT_FOUND",
+        _ => code.ToString().ToUpperInvariant(),
+    };
+}

@@ -1,0 +1,59 @@
+using Grpc.Core;
+using OpenLedger.Rpc.Backend;
+
+namespace OpenLedger.Rpc;
+
+/// <summary>
+/// The fixed text and status codes of each admission rejection. The texts are go-ethereum's, so Ethereum
+/// libraries recognise them (ethers.js maps "nonce too low", "insufficient funds", "replacement transaction
+/// underpriced" to typed errors); the backend's detail follows after ": ".
+/// </summary>
+public static class TxRejections
+{
+    public static string Message(TxRejectionReason reason) => reason switch
+    {
+        TxRejectionReason.Malformed => "invalid transaction encoding",
+        TxRejectionReason.UnsupportedType => "transaction type not supported",
+        TxRejectionReason.NotReplayProtected => "only replay-protected (EIP-155) transactions allowed over RPC",
+        TxRejectionReason.WrongChainId => "invalid chain id for signer",
+        TxRejectionReason.InvalidSignature => "invalid transaction v, r, s values",
+        TxRejectionReason.InvalidSender => "invalid sender",
+        TxRejectionReason.Oversized => "oversized data",
+        TxRejectionReason.GasLimitTooHigh => "exceeds block gas limit",
+        TxRejectionReason.IntrinsicGasTooLow => "intrinsic gas too low",
+        TxRejectionReason.NonceTooLow => "nonce too low",
+        TxRejectionReason.NonceTooHigh => "nonce too high",
+        TxRejectionReason.InsufficientFunds => "insufficient funds for gas * price + value",
+        TxRejectionReason.FeeCapTooLow => "max fee per gas less than block base fee",
+        TxRejectionReason.Underpriced => "transaction underpriced",
+        TxRejectionReason.TipAboveFeeCap => "max priority fee per gas higher than max fee per gas",
+        TxRejectionReason.ReplacementUnderpriced => "replacement transaction underpriced",
+        TxRejectionReason.AlreadyKnown => "already known",
+        TxRejectionReason.MempoolFull => "txpool is full",
+        TxRejectionReason.SenderLimitReached => "account limit exceeded",
+        TxRejectionReason.Syncing => "node is syncing",
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "unknown rejection reason"),
+    };
+
+    /// <summary>"nonce too low: account 0x… has nonce 5" (or just the fixed text when there is no detail).</summary>
+    public static string FullMessage(SubmitResult result)
+    {
+        var text = Message(result.Rejection ?? throw new ArgumentException("the transaction was accepted", nameof(result)));
+        return string.IsNullOrWhiteSpace(result.Detail) ? text : text + ": " + result.Detail;
+    }
+
+    public static StatusCode GrpcStatus(TxRejectionReason reason) => reason switch
+    {
+        TxRejectionReason.Malformed or TxRejectionReason.UnsupportedType or TxRejectionReason.NotReplayProtected
+            or TxRejectionReason.WrongChainId or TxRejectionReason.InvalidSignature or TxRejectionReason.InvalidSender
+            or TxRejectionReason.Oversized or TxRejectionReason.GasLimitTooHigh or TxRejectionReason.IntrinsicGasTooLow
+            or TxRejectionReason.TipAboveFeeCap => StatusCode.InvalidArgument,
+        TxRejectionReason.NonceTooLow or TxRejectionReason.NonceTooHigh or TxRejectionReason.InsufficientFunds
+            or TxRejectionReason.FeeCapTooLow or TxRejectionReason.Underpriced
+            or TxRejectionReason.ReplacementUnderpriced => StatusCode.FailedPrecondition,
+        TxRejectionReason.AlreadyKnown => StatusCode.AlreadyExists,
+        TxRejectionReason.MempoolFull or TxRejectionReason.SenderLimitReached => StatusCode.ResourceExhausted,
+        TxRejectionReason.Syncing => StatusCode.Unavailable,
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "unknown rejection reason"),
+    };
+}
