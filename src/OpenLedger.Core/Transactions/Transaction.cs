@@ -1,0 +1,181 @@
+using System.Runtime.CompilerServices;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Types;
+
+namespace OpenLedger.Core.Transactions;
+
+/// <summary>
+/// A signed, immutable EIP-2718 transaction (legacy, EIP-2930 or EIP-1559). It keeps its canonical encoding, so
+/// <see cref="Encoded"/> round-trips byte for byte and <see cref="Hash"/> is the Ethereum transaction hash.
+/// Decoding is strict (see <see cref="Decode"/>); admission rules live in <see cref="TransactionRules"/>.
+/// </summary>
+public sealed class Transaction
+{
+    private readonly byte[] _data;
+    private readonly byte[] _encoded;
+    private StrongBox<Hash256>? _signingHash;
+    private StrongBox<Address>? _sender;
+
+    internal Transaction(UnsignedTransaction fields, in Signature signature, UInt128 v, byte[] encoded)
+    {
+        Type = fields.Type;
+        ChainId = fields.ChainId;
+        IsReplayProtected = fields.Type != TxType.Legacy || fields.IsReplayProtected;
+        Nonce = fields.Nonce;
+        if (fields.Type == TxType.DynamicFee)
+        {
+            MaxPriorityFeePerGas = fields.MaxPriorityFeePerGas;
+            MaxFeePerGas = fields.MaxFeePerGas;
+        }
+        else
+        {
+            MaxPriorityFeePerGas = fields.GasPrice;
+            MaxFeePerGas = fields.GasPrice;
+        }
+        GasLimit = fields.GasLimit;
+        To = fields.To;
+        Value = fields.Value;
+        _data = fields.Data;
+        AccessList = fields.AccessList;
+        Signature = signature;
+        V = v;
+        _encoded = encoded;
+        Hash = Keccak256.Hash(encoded);
+    }
+
+    public TxType Type { get; }
+
+    /// <summary>The chain id; 0 for a pre-EIP-155 legacy transaction (see <see cref="IsReplayProtected"/>).</summary>
+    public ulong ChainId { get; }
+
+    /// <summary>False only for legacy transactions signed without a chain id (v = 27/28).</summary>
+    public bool IsReplayProtected { get; }
+
+    public ulong Nonce { get; }
+
+    /// <summary>Legacy and EIP-2930: the gas price. EIP-1559: the fee cap (as go-ethereum reports it).</summary>
+    public UInt128 GasPrice => MaxFeePerGas;
+
+    /// <summary>EIP-1559 max priority fee; equal to the gas price for legacy and EIP-2930 transactions.</summary>
+    public UInt128 MaxPriorityFeePerGas { get; }
+
+    /// <summary>EIP-1559 fee cap; equal to the gas price for legacy and EIP-2930 transactions.</summary>
+    public UInt128 MaxFeePerGas { get; }
+
+    public ulong GasLimit { get; }
+
+    /// <summary>The recipient; null means contract creation.</summary>
+    public Address? To { get; }
+
+    public bool IsContractCreation => To is null;
+
+    public UInt128 Value { get; }
+
+    /// <summary>Call data (read-only view).</summary>
+    public ReadOnlySpan<byte> Data => _data;
+
+    public IReadOnlyList<AccessListItem> AccessList { get; }
+
+    /// <summary>r, s and the y parity (0/1) as the signature's recovery id.</summary>
+    public Signature Signature { get; }
+
+    /// <summary>The v value as encoded: 27/28, chainId*2+35/36 for legacy; the y parity for typed transactions.</summary>
+    public UInt128 V { get; }
+
+    /// <summary>keccak256 of the EIP-2718 encoding: the transaction hash.</summary>
+    public Hash256 Hash { get; }
+
+    /// <summary>The digest the sender signed.</summary>
+    public Hash256 SigningHash
+    {
+        get
+        {
+            var cached = _signingHash;
+            if (cached is not null) return cached.Value;
+            var hash = Keccak256.Hash(TransactionCodec.EncodeForSigning(ToUnsigned(copyData: false)));
+            _signingHash = new StrongBox<Hash256>(hash);
+            return hash;
+        }
+    }
+
+    /// <summary>The canonical EIP-2718 encoding (type byte || RLP for typed transactions, the RLP list for legacy).</summary>
+    public ReadOnlySpan<byte> Encoded => _encoded;
+
+    public int EncodedLength => _encoded.Length;
+
+    /// <summary>
+    /// Decodes an EIP-2718 transaction. Rejects with <see cref="TransactionDecodingException"/>: unknown type
+    /// bytes, a wrong number of fields, non-canonical RLP or integers, trailing bytes, addresses and hashes of the
+    /// wrong size, nonce/gas limit/chain id above 64 bits, amounts above 128 bits and r/s above 256 bits.
+    /// </summary>
+    public static Transaction Decode(ReadOnlySpan<byte> encoded) => TransactionCodec.Decode(encoded);
+
+    /// <summary>The signer; throws <see cref="InvalidSignatureException"/> saying why when it cannot be recovered.</summary>
+    public Address RecoverSender()
+    {
+        if (!TryRecoverSender(out var sender, out var error)) throw new InvalidSignatureException(error);
+        return sender;
+    }
+
+    /// <summary>The signer, or false with a reason. A success is cached, so later calls cost nothing.</summary>
+    public bool TryRecoverSender(out Address sender, out string error)
+    {
+        var cached = _sender;
+        if (cached is not null)
+        {
+            sender = cached.Value;
+            error = "";
+            return true;
+        }
+        if (Signature.Validate() is { } invalid)
+        {
+            sender = default;
+            error = $"invalid transaction signature: {invalid}";
+            return false;
+        }
+        if (!Secp256k1.TryRecoverAddress(SigningHash, Signature, out sender))
+        {
+            error = "invalid transaction signature: no public key recovers from it";
+            return false;
+        }
+        _sender = new StrongBox<Address>(sender);
+        error = "";
+        return true;
+    }
+
+    /// <summary>
+    /// The price per gas the sender pays at <paramref name="baseFee"/>: min(fee cap, base fee + priority fee).
+    /// Throws when the fee cap is below the base fee (the transaction cannot be included).
+    /// </summary>
+    public UInt128 EffectiveGasPrice(UInt128 baseFee) => baseFee + EffectiveTip(baseFee);
+
+    /// <summary>The part of the gas price that goes to the proposer: min(priority fee, fee cap - base fee).</summary>
+    public UInt128 EffectiveTip(UInt128 baseFee)
+    {
+        if (MaxFeePerGas < baseFee)
+            throw new InvalidOperationException($"max fee per gas less than block base fee: maxFeePerGas {MaxFeePerGas}, baseFee {baseFee}");
+        var headroom = MaxFeePerGas - baseFee;
+        return MaxPriorityFeePerGas < headroom ? MaxPriorityFeePerGas : headroom;
+    }
+
+    /// <summary>The unsigned fields (a fresh builder; changing it does not change this transaction).</summary>
+    public UnsignedTransaction ToUnsigned() => ToUnsigned(copyData: true);
+
+    private UnsignedTransaction ToUnsigned(bool copyData) => new()
+    {
+        Type = Type,
+        ChainId = ChainId,
+        IsReplayProtected = IsReplayProtected,
+        Nonce = Nonce,
+        GasPrice = Type == TxType.DynamicFee ? 0 : MaxFeePerGas,
+        MaxPriorityFeePerGas = Type == TxType.DynamicFee ? MaxPriorityFeePerGas : 0,
+        MaxFeePerGas = Type == TxType.DynamicFee ? MaxFeePerGas : 0,
+        GasLimit = GasLimit,
+        To = To,
+        Value = Value,
+        Data = copyData ? _data.ToArray() : _data,
+        AccessList = AccessList,
+    };
+
+    public override string ToString() => $"{Type} transaction {Hash}";
+}

@@ -1,0 +1,295 @@
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Encoding;
+using OpenLedger.Core.Types;
+
+namespace OpenLedger.Core.Transactions;
+
+/// <summary>EIP-2718 / EIP-155 / EIP-2930 / EIP-1559 wire formats: strict decoding and canonical encoding.</summary>
+internal static class TransactionCodec
+{
+    private const int LegacyFieldCount = 9;
+    private const int AccessListFieldCount = 11;
+    private const int DynamicFeeFieldCount = 12;
+
+    public static Transaction Decode(ReadOnlySpan<byte> encoded)
+    {
+        if (encoded.IsEmpty) throw new TransactionDecodingException("empty input is not a transaction");
+        var first = encoded[0];
+        if (first >= 0xc0) return Decode(TxType.Legacy, encoded, encoded);
+        if (first >= 0x80)
+            throw new TransactionDecodingException(
+                $"expected an RLP list (legacy) or a type byte below 0x80 (EIP-2718), found an RLP string prefix 0x{first:x2}");
+        if (first != (byte)TxType.AccessList && first != (byte)TxType.DynamicFee)
+            throw new TransactionDecodingException($"transaction type 0x{first:x2} is not supported (supported: legacy, 0x01, 0x02)");
+        if (encoded.Length == 1) throw new TransactionDecodingException($"type 0x{first:x2} transaction has no payload");
+        return Decode((TxType)first, encoded[1..], encoded);
+    }
+
+    private static Transaction Decode(TxType type, ReadOnlySpan<byte> rlp, ReadOnlySpan<byte> whole)
+    {
+        var kind = Describe(type);
+        try
+        {
+            var outer = new RlpReader(rlp);
+            if (!outer.PeekIsList()) throw new TransactionDecodingException($"{kind} transaction must be an RLP list");
+            var fields = outer.ReadList();
+            if (outer.HasMore)
+                throw new TransactionDecodingException($"{outer.Remaining} unexpected trailing byte(s) after the {kind} transaction");
+            var expected = type switch
+            {
+                TxType.Legacy => LegacyFieldCount,
+                TxType.AccessList => AccessListFieldCount,
+                _ => DynamicFeeFieldCount,
+            };
+            var count = CountItems(fields);
+            if (count != expected)
+                throw new TransactionDecodingException($"{kind} transaction must have {expected} fields, got {count}");
+
+            ulong chainId = 0;
+            if (type != TxType.Legacy) chainId = fields.ReadUInt64("chain id");
+            var nonce = fields.ReadUInt64("nonce");
+            UInt128 gasPrice = 0, maxPriority = 0, maxFee = 0;
+            if (type == TxType.DynamicFee)
+            {
+                maxPriority = ReadAmount(ref fields, "max priority fee per gas");
+                maxFee = ReadAmount(ref fields, "max fee per gas");
+            }
+            else
+            {
+                gasPrice = ReadAmount(ref fields, "gas price");
+            }
+            var gasLimit = fields.ReadUInt64("gas limit");
+            var to = ReadRecipient(ref fields);
+            var value = ReadAmount(ref fields, "value");
+            var data = fields.ReadBytes().ToArray();
+            IReadOnlyList<AccessListItem> accessList = type == TxType.Legacy ? [] : ReadAccessList(ref fields);
+
+            UInt128 v;
+            byte recoveryId;
+            var replayProtected = true;
+            if (type == TxType.Legacy)
+            {
+                v = fields.ReadUInt128("v");
+                if (v == 27 || v == 28)
+                {
+                    replayProtected = false;
+                    recoveryId = (byte)(v - 27);
+                }
+                else if (v >= 35)
+                {
+                    var id = (v - 35) / 2;
+                    if (id > ulong.MaxValue) throw new TransactionDecodingException($"chain id {id} (from v = {v}) does not fit in 64 bits");
+                    chainId = (ulong)id;
+                    recoveryId = (byte)((v - 35) % 2);
+                }
+                else
+                {
+                    throw new TransactionDecodingException($"legacy transaction v = {v} is invalid: expected 27, 28 or chainId*2+35/36 (EIP-155)");
+                }
+            }
+            else
+            {
+                var parity = fields.ReadUInt64("y parity");
+                if (parity > 1) throw new TransactionDecodingException($"{kind} transaction y parity must be 0 or 1, got {parity}");
+                v = parity;
+                recoveryId = (byte)parity;
+            }
+            var r = ReadSignatureScalar(ref fields, "signature r");
+            var s = ReadSignatureScalar(ref fields, "signature s");
+            var signature = Signature.FromCompact(r, s, recoveryId);
+
+            var unsigned = new UnsignedTransaction
+            {
+                Type = type,
+                ChainId = chainId,
+                IsReplayProtected = replayProtected,
+                Nonce = nonce,
+                GasPrice = gasPrice,
+                MaxPriorityFeePerGas = maxPriority,
+                MaxFeePerGas = maxFee,
+                GasLimit = gasLimit,
+                To = to,
+                Value = value,
+                Data = data,
+                AccessList = accessList,
+            };
+            // Strict decoding accepts exactly one encoding per transaction, so the input is the canonical form.
+            return new Transaction(unsigned, signature, v, whole.ToArray());
+        }
+        catch (RlpException e)
+        {
+            throw new TransactionDecodingException($"invalid {kind} transaction: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Builds the signed transaction and its canonical encoding from unsigned fields and a signature.</summary>
+    public static Transaction CreateSigned(UnsignedTransaction unsigned, in Signature signature)
+    {
+        unsigned.Validate();
+        if (signature.RecoveryId > 1) throw new ArgumentException($"recovery id must be 0 or 1, got {signature.RecoveryId}", nameof(signature));
+        // Copy what the caller could still change through the builder.
+        var fields = new UnsignedTransaction
+        {
+            Type = unsigned.Type,
+            ChainId = unsigned.Type == TxType.Legacy && !unsigned.IsReplayProtected ? 0 : unsigned.ChainId,
+            IsReplayProtected = unsigned.Type != TxType.Legacy || unsigned.IsReplayProtected,
+            Nonce = unsigned.Nonce,
+            GasPrice = unsigned.GasPrice,
+            MaxPriorityFeePerGas = unsigned.MaxPriorityFeePerGas,
+            MaxFeePerGas = unsigned.MaxFeePerGas,
+            GasLimit = unsigned.GasLimit,
+            To = unsigned.To,
+            Value = unsigned.Value,
+            Data = unsigned.Data.ToArray(),
+            AccessList = unsigned.AccessList.Select(item => new AccessListItem(item.Address, item.StorageKeys.ToArray())).ToArray(),
+        };
+        UInt128 v = fields.Type != TxType.Legacy
+            ? signature.RecoveryId
+            : fields.IsReplayProtected
+                ? (UInt128)fields.ChainId * 2 + 35 + signature.RecoveryId
+                : (UInt128)27 + signature.RecoveryId;
+
+        var writer = new RlpWriter(128 + fields.Data.Length);
+        if (fields.Type != TxType.Legacy) writer.WriteEncoded([(byte)fields.Type]);
+        var list = writer.BeginList();
+        WritePayloadFields(writer, fields);
+        writer.WriteUInt128(v);
+        WriteScalar(writer, signature.R);
+        WriteScalar(writer, signature.S);
+        // The list began after the type byte, so its header lands between the type byte and the payload.
+        writer.EndList(list);
+        return new Transaction(fields, signature, v, writer.ToArray());
+    }
+
+    /// <summary>The payload whose keccak256 is signed: EIP-155 for legacy (or the 6-field pre-155 form), EIP-2718 for typed.</summary>
+    public static byte[] EncodeForSigning(UnsignedTransaction fields)
+    {
+        var writer = new RlpWriter(128 + fields.Data.Length);
+        if (fields.Type != TxType.Legacy) writer.WriteEncoded([(byte)fields.Type]);
+        var list = writer.BeginList();
+        WritePayloadFields(writer, fields);
+        if (fields.Type == TxType.Legacy && fields.IsReplayProtected)
+        {
+            writer.WriteUInt64(fields.ChainId);
+            writer.WriteUInt64(0);
+            writer.WriteUInt64(0);
+        }
+        // The list began after the type byte, so its header lands between the type byte and the payload.
+        writer.EndList(list);
+        return writer.ToArray();
+    }
+
+    private static void WritePayloadFields(RlpWriter writer, UnsignedTransaction fields)
+    {
+        if (fields.Type != TxType.Legacy) writer.WriteUInt64(fields.ChainId);
+        writer.WriteUInt64(fields.Nonce);
+        if (fields.Type == TxType.DynamicFee)
+        {
+            writer.WriteUInt128(fields.MaxPriorityFeePerGas);
+            writer.WriteUInt128(fields.MaxFeePerGas);
+        }
+        else
+        {
+            writer.WriteUInt128(fields.GasPrice);
+        }
+        writer.WriteUInt64(fields.GasLimit);
+        if (fields.To is { } to) writer.WriteBytes(to.Bytes);
+        else writer.WriteBytes([]);
+        writer.WriteUInt128(fields.Value);
+        writer.WriteBytes(fields.Data);
+        if (fields.Type == TxType.Legacy) return;
+        var accessList = writer.BeginList();
+        foreach (var item in fields.AccessList)
+        {
+            var entry = writer.BeginList();
+            writer.WriteBytes(item.Address.Bytes);
+            var keys = writer.BeginList();
+            foreach (var key in item.StorageKeys) writer.WriteBytes(key.Bytes);
+            writer.EndList(keys);
+            writer.EndList(entry);
+        }
+        writer.EndList(accessList);
+    }
+
+    private static void WriteScalar(RlpWriter writer, ReadOnlySpan<byte> value32)
+    {
+        var first = value32.IndexOfAnyExcept((byte)0);
+        writer.WriteBytes(first < 0 ? [] : value32[first..]);
+    }
+
+    private static int CountItems(RlpReader list)
+    {
+        // The reader is a struct passed by value: counting advances only this copy.
+        var count = 0;
+        while (list.HasMore)
+        {
+            list.ReadEncodedItem();
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// A wei amount. Ethereum allows 256 bits here; OpenLedger money is UInt128 wei (SPEC §2), so larger values are
+    /// refused with their own message rather than truncated or carried as big integers.
+    /// </summary>
+    private static UInt128 ReadAmount(ref RlpReader fields, string what)
+    {
+        var bytes = fields.ReadBytes();
+        if (bytes.Length > 0 && bytes[0] == 0) throw new TransactionDecodingException($"{what} has leading zero bytes (non-canonical)");
+        if (bytes.Length > 16)
+        {
+            var bits = bytes.Length * 8 - System.Numerics.BitOperations.LeadingZeroCount((uint)bytes[0]) + 24;
+            throw new TransactionDecodingException(
+                $"{what} is a {bits}-bit number; amounts must fit in 128 bits (at most {UInt128.MaxValue} wei)");
+        }
+        UInt128 value = 0;
+        foreach (var b in bytes) value = (value << 8) | b;
+        return value;
+    }
+
+    private static Address? ReadRecipient(ref RlpReader fields)
+    {
+        var bytes = fields.ReadBytes();
+        if (bytes.IsEmpty) return null;
+        if (bytes.Length != Address.Length)
+            throw new TransactionDecodingException($"recipient address must be 20 bytes (or empty for contract creation), got {bytes.Length}");
+        return new Address(bytes);
+    }
+
+    private static IReadOnlyList<AccessListItem> ReadAccessList(ref RlpReader fields)
+    {
+        if (!fields.PeekIsList()) throw new TransactionDecodingException("access list must be an RLP list");
+        var list = fields.ReadList();
+        var items = new List<AccessListItem>();
+        while (list.HasMore)
+        {
+            if (!list.PeekIsList()) throw new TransactionDecodingException($"access list entry {items.Count} must be a list [address, storageKeys]");
+            var entry = list.ReadList();
+            if (CountItems(entry) != 2)
+                throw new TransactionDecodingException($"access list entry {items.Count} must have 2 fields [address, storageKeys], got {CountItems(entry)}");
+            var address = new Address(entry.ReadBytes(Address.Length, "access list address"));
+            if (!entry.PeekIsList()) throw new TransactionDecodingException($"access list entry {items.Count} storage keys must be a list");
+            var keysReader = entry.ReadList();
+            var keys = new List<Hash256>();
+            while (keysReader.HasMore) keys.Add(new Hash256(keysReader.ReadBytes(Hash256.Length, "access list storage key")));
+            items.Add(new AccessListItem(address, keys.ToArray()));
+        }
+        return items.ToArray();
+    }
+
+    private static ReadOnlySpan<byte> ReadSignatureScalar(ref RlpReader fields, string what)
+    {
+        var bytes = fields.ReadBytes();
+        if (bytes.Length > 0 && bytes[0] == 0) throw new TransactionDecodingException($"{what} has leading zero bytes (non-canonical)");
+        if (bytes.Length > 32) throw new TransactionDecodingException($"{what} does not fit in 256 bits");
+        return bytes;
+    }
+
+    private static string Describe(TxType type) => type switch
+    {
+        TxType.Legacy => "legacy",
+        TxType.AccessList => "EIP-2930 (type 1)",
+        _ => "EIP-1559 (type 2)",
+    };
+}

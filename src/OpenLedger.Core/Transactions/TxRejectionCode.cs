@@ -1,0 +1,15 @@
+namespace OpenLedger.Core.Transactions;
+
+/// <summary>Why a transaction is refused at admission (mempool, RPC); each maps to its own error message.</summary>
+public enum TxRejectionCode
+{
+    WrongChainId,
+    NotReplayProtected,
+    InvalidSignature,
+    HighS,
+    Oversize,
+    GasLimitAboveBlockLimit,
+    IntrinsicGasTooLow,
+    TipAboveFeeCap,
+    ContractCreationUnsupported,
+}

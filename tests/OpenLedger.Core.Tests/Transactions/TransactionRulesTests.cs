@@ -1,0 +1,169 @@
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Transactions;
+using OpenLedger.Core.Types;
+using Xunit;
+
+namespace OpenLedger.Core.Tests.Transactions;
+
+/// <summary>SPEC §3 stateless admission rules, intrinsic gas and the fee arithmetic.</summary>
+public class TransactionRulesTests
+{
+    private const ulong ChainId = TestTransactions.DevnetChainId;
+    private const ulong BlockGasLimit = 60_000_000;
+
+    [Fact]
+    public void WellFormedTransaction_PassesEveryStatelessRule()
+    {
+        var tx = TestTransactions.Signed(TestTransactions.DynamicFee());
+        Assert.Null(TransactionRules.CheckStateless(tx, ChainId, BlockGasLimit));
+    }
+
+    [Fact]
+    public void WrongChainId_IsRejected()
+    {
+        var tx = TestTransactions.Signed(TestTransactions.DynamicFee(chainId: 1));
+        AssertRejected(tx, TxRejectionCode.WrongChainId, "invalid chain id: have 1, want 161200");
+    }
+
+    [Fact]
+    public void PreEip155Legacy_IsRejected()
+    {
+        var tx = TestTransactions.Signed(new UnsignedTransaction
+        {
+            Type = TxType.Legacy, IsReplayProtected = false, GasPrice = 1, GasLimit = 21_000, To = TestTransactions.Recipient,
+        });
+        AssertRejected(tx, TxRejectionCode.NotReplayProtected, "only replay-protected (EIP-155) transactions allowed");
+    }
+
+    [Fact]
+    public void Eip155Legacy_AndAccessListTransactions_AreAccepted()
+    {
+        foreach (var type in new[] { TxType.Legacy, TxType.AccessList })
+        {
+            var tx = TestTransactions.Signed(new UnsignedTransaction
+            {
+                Type = type, ChainId = ChainId, GasPrice = 5, GasLimit = 21_000, To = TestTransactions.Recipient,
+            });
+            Assert.Null(TransactionRules.CheckStateless(tx, ChainId, BlockGasLimit));
+        }
+    }
+
+    [Fact]
+    public void HighS_IsRejectedAsItsOwnError()
+    {
+        var tx = TestTransactions.Signed(TestTransactions.DynamicFee());
+        var n = Convert.FromHexString("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141");
+        var highS = (System.Numerics.BigInteger)new System.Numerics.BigInteger(n, isUnsigned: true, isBigEndian: true)
+            - new System.Numerics.BigInteger(tx.Signature.S, isUnsigned: true, isBigEndian: true);
+        var twin = tx.ToUnsigned().WithSignature(Signature.FromCompact(
+            tx.Signature.R, highS.ToByteArray(isUnsigned: true, isBigEndian: true), (byte)(tx.Signature.RecoveryId ^ 1)));
+        AssertRejected(twin, TxRejectionCode.HighS, "s is above secp256k1n/2");
+        Assert.False(twin.TryRecoverSender(out _, out var error));
+        Assert.Contains("EIP-2", error);
+        Assert.Throws<InvalidSignatureException>(() => twin.RecoverSender());
+    }
+
+    [Fact]
+    public void UnrecoverableSignature_IsRejected()
+    {
+        var tx = TestTransactions.Signed(TestTransactions.DynamicFee());
+        var zeroR = tx.ToUnsigned().WithSignature(Signature.FromCompact([], tx.Signature.S, tx.Signature.RecoveryId));
+        AssertRejected(zeroR, TxRejectionCode.InvalidSignature, "invalid sender: invalid transaction signature: signature r must be in [1, secp256k1n-1]");
+        var notOnCurve = tx.ToUnsigned().WithSignature(Signature.FromCompact([5], tx.Signature.S, 0));
+        AssertRejected(notOnCurve, TxRejectionCode.InvalidSignature, "no public key recovers from it");
+    }
+
+    [Fact]
+    public void TamperedTransaction_RecoversADifferentSender()
+    {
+        var tx = TestTransactions.Signed(TestTransactions.DynamicFee());
+        var tampered = TestTransactions.DynamicFee(gasLimit: 21_001).WithSignature(tx.Signature);
+        Assert.Equal(TestTransactions.Key.Address, tx.RecoverSender());
+        Assert.NotEqual(TestTransactions.Key.Address, tampered.RecoverSender());
+    }
+
+    [Fact]
+    public void Oversize_IsRejected()
+    {
+        var tx = TestTransactions.Signed(TestTransactions.DynamicFee(gasLimit: 3_000_000, data: new byte[128 * 1024]));
+        AssertRejected(tx, TxRejectionCode.Oversize, "oversized data: transaction is ");
+    }
+
+    [Fact]
+    public void GasLimitAboveBlockLimit_IsRejected()
+    {
+        var tx = TestTransactions.Signed(TestTransactions.DynamicFee(gasLimit: BlockGasLimit + 1));
+        AssertRejected(tx, TxRejectionCode.GasLimitAboveBlockLimit, "exceeds block gas limit");
+    }
+
+    [Fact]
+    public void IntrinsicGasTooLow_IsRejected_WithHaveAndWant()
+    {
+        var tx = TestTransactions.Signed(TestTransactions.DynamicFee(gasLimit: 21_000, data: [0, 1]));
+        AssertRejected(tx, TxRejectionCode.IntrinsicGasTooLow, "intrinsic gas too low: have 21000, want 21020");
+    }
+
+    [Fact]
+    public void TipAboveFeeCap_IsRejected()
+    {
+        var tx = TestTransactions.Signed(TestTransactions.DynamicFee(maxFee: 10, tip: 11));
+        AssertRejected(tx, TxRejectionCode.TipAboveFeeCap, "max priority fee per gas higher than max fee per gas");
+    }
+
+    [Fact]
+    public void ContractCreation_IsRejected()
+    {
+        var tx = TestTransactions.Signed(TestTransactions.DynamicFee(creation: true));
+        Assert.Null(tx.To);
+        Assert.True(tx.IsContractCreation);
+        AssertRejected(tx, TxRejectionCode.ContractCreationUnsupported, "contract creation is not supported");
+    }
+
+    [Fact]
+    public void IntrinsicGas_FollowsSpecSection3()
+    {
+        var accessList = new[]
+        {
+            new AccessListItem(TestTransactions.Recipient, [Hash256.Zero, Hash256.EmptyTrieRoot]),
+            new AccessListItem(Address.Zero, []),
+        };
+        var tx = TestTransactions.Signed(TestTransactions.DynamicFee(data: [0, 0, 0, 1, 2], accessList: accessList));
+        Assert.Equal(21_000UL + 3 * 4 + 2 * 16 + 2 * 2_400 + 2 * 1_900, IntrinsicGas.Of(tx));
+        Assert.Equal(21_000UL, IntrinsicGas.Of(TestTransactions.Signed(TestTransactions.DynamicFee())));
+    }
+
+    [Theory]
+    [InlineData(30, 2, 10, 12, 2)]   // tip fits under the cap
+    [InlineData(30, 25, 10, 30, 20)] // tip capped by fee cap - base fee
+    [InlineData(10, 0, 10, 10, 0)]
+    public void EffectiveGasPriceAndTip_ForDynamicFee(ulong maxFee, ulong tip, ulong baseFee, ulong price, ulong effectiveTip)
+    {
+        var tx = TestTransactions.Signed(TestTransactions.DynamicFee(maxFee: maxFee, tip: tip));
+        Assert.Equal((UInt128)price, tx.EffectiveGasPrice(baseFee));
+        Assert.Equal((UInt128)effectiveTip, tx.EffectiveTip(baseFee));
+    }
+
+    [Fact]
+    public void EffectiveGasPrice_ForLegacyIsTheGasPrice_AndFeeCapBelowBaseFeeThrows()
+    {
+        var tx = TestTransactions.Signed(new UnsignedTransaction
+        {
+            Type = TxType.Legacy, ChainId = ChainId, GasPrice = 50, GasLimit = 21_000, To = TestTransactions.Recipient,
+        });
+        Assert.Equal((UInt128)50, tx.GasPrice);
+        Assert.Equal((UInt128)50, tx.MaxFeePerGas);
+        Assert.Equal((UInt128)50, tx.MaxPriorityFeePerGas);
+        Assert.Equal((UInt128)50, tx.EffectiveGasPrice(7));
+        Assert.Equal((UInt128)43, tx.EffectiveTip(7));
+        var error = Assert.Throws<InvalidOperationException>(() => tx.EffectiveTip(51));
+        Assert.Contains("max fee per gas less than block base fee", error.Message);
+    }
+
+    private static void AssertRejected(Transaction tx, TxRejectionCode code, string messagePart)
+    {
+        var rejection = TransactionRules.CheckStateless(tx, ChainId, BlockGasLimit);
+        Assert.NotNull(rejection);
+        Assert.Equal(code, rejection.Code);
+        Assert.Contains(messagePart, rejection.Message);
+    }
+}

@@ -1,0 +1,224 @@
+using System.Globalization;
+using System.Text.Json;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Encoding;
+using OpenLedger.Core.Tests.Support;
+using OpenLedger.Core.Transactions;
+using OpenLedger.Core.Types;
+using Xunit;
+
+namespace OpenLedger.Core.Tests.Transactions;
+
+/// <summary>The 225 ethers-generated transactions of tests/vectors/transactions.json.</summary>
+public class TransactionVectorTests
+{
+    public static TheoryData<int> Indexes()
+    {
+        using var doc = Vectors.Load("transactions.json");
+        var data = new TheoryData<int>();
+        for (var i = 0; i < doc.RootElement.GetArrayLength(); i++) data.Add(i);
+        return data;
+    }
+
+    /// <summary>Vectors whose amounts fit in 128 bits: only those can be built as an <see cref="UnsignedTransaction"/>.</summary>
+    public static TheoryData<int> SignableIndexes()
+    {
+        using var doc = Vectors.Load("transactions.json");
+        var data = new TheoryData<int>();
+        foreach (var vector in doc.RootElement.EnumerateArray())
+        {
+            if (OversizedAmount(vector.GetProperty("unsigned")) is null) data.Add(vector.GetProperty("index").GetInt32());
+        }
+        return data;
+    }
+
+    [Fact]
+    public void VectorFile_Has225Transactions_OfAllThreeTypes()
+    {
+        using var doc = Vectors.Load("transactions.json");
+        var types = doc.RootElement.EnumerateArray().Select(e => e.GetProperty("type").GetInt32()).ToList();
+        Assert.Equal(225, types.Count);
+        Assert.Equal(75, types.Count(t => t == 0));
+        Assert.Equal(75, types.Count(t => t == 1));
+        Assert.Equal(75, types.Count(t => t == 2));
+    }
+
+    [Theory]
+    [MemberData(nameof(Indexes))]
+    public void Decode_GivesFieldsSenderHashAndSigningHash_AndReEncodesByteExact(int index)
+    {
+        using var doc = Vectors.Load("transactions.json");
+        var vector = doc.RootElement[index];
+        var raw = Hex.Decode(vector.GetProperty("rawSignedTxHex").GetString()!);
+        if (OversizedAmount(vector.GetProperty("unsigned")) is { } oversized)
+        {
+            AssertRejectedByTheAmountRule(vector, raw, oversized);
+            return;
+        }
+
+        var tx = Transaction.Decode(raw);
+
+        Assert.Equal((TxType)vector.GetProperty("type").GetInt32(), tx.Type);
+        Assert.Equal(ulong.Parse(vector.GetProperty("chainId").GetString()!, CultureInfo.InvariantCulture), tx.ChainId);
+        Assert.True(tx.IsReplayProtected);
+        AssertFieldsMatch(vector.GetProperty("unsigned"), tx.Type, tx.ToUnsigned());
+        var signature = vector.GetProperty("signature");
+        Assert.Equal(Hex.Decode(signature.GetProperty("r").GetString()!), tx.Signature.R.ToArray());
+        Assert.Equal(Hex.Decode(signature.GetProperty("s").GetString()!), tx.Signature.S.ToArray());
+        Assert.Equal(signature.GetProperty("yParity").GetInt32(), tx.Signature.RecoveryId);
+        Assert.Equal(UInt128.Parse(signature.GetProperty("v").GetString()!, CultureInfo.InvariantCulture), tx.V);
+
+        Assert.Equal(vector.GetProperty("txHash").GetString(), tx.Hash.ToString());
+        Assert.Equal(vector.GetProperty("signingHash").GetString(), tx.SigningHash.ToString());
+        Assert.Equal(vector.GetProperty("unsignedSerialized").GetString(), Hex.Encode(tx.ToUnsigned().EncodeForSigning()));
+        Assert.Equal(vector.GetProperty("sender").GetString(), tx.RecoverSender().ToChecksumString());
+        Assert.Equal(raw, tx.Encoded.ToArray());
+        Assert.Equal(raw.Length, tx.EncodedLength);
+
+        // The encoder, not just the kept input bytes: rebuild from the fields and the signature.
+        var rebuilt = tx.ToUnsigned().WithSignature(tx.Signature);
+        Assert.Equal(raw, rebuilt.Encoded.ToArray());
+        Assert.Equal(tx.Hash, rebuilt.Hash);
+    }
+
+    [Theory]
+    [MemberData(nameof(SignableIndexes))]
+    public void SigningTheUnsignedForm_ReproducesTheVectorBytes(int index)
+    {
+        using var doc = Vectors.Load("transactions.json");
+        var vector = doc.RootElement[index];
+        var unsigned = FromJson(vector.GetProperty("unsigned"), (TxType)vector.GetProperty("type").GetInt32(),
+            ulong.Parse(vector.GetProperty("chainId").GetString()!, CultureInfo.InvariantCulture));
+        var key = PrivateKey.FromHex(vector.GetProperty("privateKey").GetString()!);
+
+        Assert.Equal(vector.GetProperty("unsignedSerialized").GetString(), Hex.Encode(unsigned.EncodeForSigning()));
+        Assert.Equal(vector.GetProperty("signingHash").GetString(), unsigned.SigningHash.ToString());
+
+        var signed = TransactionSigner.Sign(unsigned, key);
+        Assert.Equal(vector.GetProperty("rawSignedTxHex").GetString(), Hex.Encode(signed.Encoded));
+        Assert.Equal(vector.GetProperty("sender").GetString(), signed.RecoverSender().ToChecksumString());
+
+        // The managed backend signs the same bytes.
+        var managedSigned = unsigned.WithSignature(key.Sign(unsigned.SigningHash, new ManagedSecp256k1()));
+        Assert.Equal(signed.Encoded.ToArray(), managedSigned.Encoded.ToArray());
+    }
+
+    [Fact]
+    public void KeyLabels_MatchKeysJson()
+    {
+        using var transactions = Vectors.Load("transactions.json");
+        using var keys = Vectors.Load("keys.json");
+        var byLabel = keys.RootElement.EnumerateArray().ToDictionary(
+            k => k.GetProperty("label").GetString()!, k => k.GetProperty("privateKey").GetString()!);
+        foreach (var vector in transactions.RootElement.EnumerateArray())
+            Assert.Equal(byLabel[vector.GetProperty("keyLabel").GetString()!], vector.GetProperty("privateKey").GetString());
+    }
+
+    [Fact]
+    public void AmountsAbove128Bits_AreExactlyTheVectorsTheDecoderRefuses()
+    {
+        using var doc = Vectors.Load("transactions.json");
+        var refused = 0;
+        foreach (var vector in doc.RootElement.EnumerateArray())
+        {
+            var raw = Hex.Decode(vector.GetProperty("rawSignedTxHex").GetString()!);
+            var oversized = OversizedAmount(vector.GetProperty("unsigned"));
+            var decodes = TryDecode(raw, out _);
+            Assert.Equal(oversized is null, decodes);
+            if (!decodes) refused++;
+        }
+        // 39 of the 225 generated transactions carry fees of 194 to 256 bits (ethers allows up to 256).
+        Assert.Equal(39, refused);
+    }
+
+    /// <summary>The name of the first amount field above 128 bits, if any (OpenLedger money is UInt128 wei).</summary>
+    internal static string? OversizedAmount(JsonElement unsigned)
+    {
+        foreach (var name in new[] { "gasPrice", "maxPriorityFeePerGas", "maxFeePerGas", "value" })
+        {
+            if (unsigned.TryGetProperty(name, out var amount)
+                && System.Numerics.BigInteger.Parse(amount.GetString()!, CultureInfo.InvariantCulture) > (System.Numerics.BigInteger)UInt128.MaxValue)
+                return name;
+        }
+        return null;
+    }
+
+    private static void AssertRejectedByTheAmountRule(JsonElement vector, byte[] raw, string field)
+    {
+        var error = Assert.Throws<TransactionDecodingException>(() => Transaction.Decode(raw));
+        var expectedWords = field switch
+        {
+            "gasPrice" => "gas price",
+            "maxPriorityFeePerGas" => "max priority fee per gas",
+            "maxFeePerGas" => "max fee per gas",
+            _ => "value",
+        };
+        Assert.StartsWith(expectedWords + " is a ", error.Message);
+        Assert.Contains("amounts must fit in 128 bits", error.Message);
+
+        // Everything else about the vector is sound: its signature still recovers the published sender.
+        var signature = vector.GetProperty("signature");
+        var parsed = Signature.FromCompact(
+            Hex.Decode(signature.GetProperty("r").GetString()!),
+            Hex.Decode(signature.GetProperty("s").GetString()!),
+            (byte)signature.GetProperty("yParity").GetInt32());
+        var signingHash = Hash256.Parse(vector.GetProperty("signingHash").GetString()!);
+        Assert.Equal(signingHash, Keccak256.Hash(Hex.Decode(vector.GetProperty("unsignedSerialized").GetString()!)));
+        Assert.True(Secp256k1.TryRecoverAddress(signingHash, parsed, out var sender));
+        Assert.Equal(vector.GetProperty("sender").GetString(), sender.ToChecksumString());
+    }
+
+    private static bool TryDecode(byte[] raw, out Transaction? tx)
+    {
+        try
+        {
+            tx = Transaction.Decode(raw);
+            return true;
+        }
+        catch (TransactionDecodingException)
+        {
+            tx = null;
+            return false;
+        }
+    }
+
+    internal static UnsignedTransaction FromJson(JsonElement fields, TxType type, ulong chainId)
+    {
+        var to = fields.GetProperty("to");
+        return new UnsignedTransaction
+        {
+            Type = type,
+            ChainId = chainId,
+            Nonce = fields.GetProperty("nonce").GetUInt64(),
+            GasPrice = type == TxType.DynamicFee ? 0 : Amount(fields, "gasPrice"),
+            MaxPriorityFeePerGas = type == TxType.DynamicFee ? Amount(fields, "maxPriorityFeePerGas") : 0,
+            MaxFeePerGas = type == TxType.DynamicFee ? Amount(fields, "maxFeePerGas") : 0,
+            GasLimit = ulong.Parse(fields.GetProperty("gasLimit").GetString()!, CultureInfo.InvariantCulture),
+            To = to.ValueKind == JsonValueKind.Null ? null : Address.Parse(to.GetString()!),
+            Value = Amount(fields, "value"),
+            Data = Hex.Decode(fields.GetProperty("data").GetString()!),
+            AccessList = fields.TryGetProperty("accessList", out var list)
+                ? list.EnumerateArray().Select(item => new AccessListItem(
+                    Address.Parse(item.GetProperty("address").GetString()!),
+                    item.GetProperty("storageKeys").EnumerateArray().Select(k => Hash256.Parse(k.GetString()!)).ToArray())).ToArray()
+                : [],
+        };
+    }
+
+    private static void AssertFieldsMatch(JsonElement fields, TxType type, UnsignedTransaction actual)
+    {
+        var expected = FromJson(fields, type, actual.ChainId);
+        Assert.Equal(expected.Nonce, actual.Nonce);
+        Assert.Equal(expected.GasPrice, actual.GasPrice);
+        Assert.Equal(expected.MaxPriorityFeePerGas, actual.MaxPriorityFeePerGas);
+        Assert.Equal(expected.MaxFeePerGas, actual.MaxFeePerGas);
+        Assert.Equal(expected.GasLimit, actual.GasLimit);
+        Assert.Equal(expected.To, actual.To);
+        Assert.Equal(expected.Value, actual.Value);
+        Assert.Equal(expected.Data, actual.Data);
+        Assert.Equal(expected.AccessList, actual.AccessList);
+    }
+
+    private static UInt128 Amount(JsonElement fields, string name) =>
+        UInt128.Parse(fields.GetProperty(name).GetString()!, CultureInfo.InvariantCulture);
+}
