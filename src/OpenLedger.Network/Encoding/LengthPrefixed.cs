@@ -1,0 +1,33 @@
+namespace OpenLedger.Network.Encoding;
+
+/// <summary>uvarint-length-prefixed messages on a stream, the framing shared by identify, gossipsub and request/response.</summary>
+public static class LengthPrefixed
+{
+    /// <summary>Reads one message; returns null on a clean end of stream before the prefix.</summary>
+    /// <exception cref="MessageTooLargeException">The declared length exceeds <paramref name="maxLength"/>.</exception>
+    public static async Task<byte[]?> ReadAsync(Stream stream, int maxLength, CancellationToken cancellationToken)
+    {
+        ulong? length = await Varint.ReadAsync(stream, cancellationToken).ConfigureAwait(false);
+        if (length is null) return null;
+        if (length.Value > (ulong)maxLength)
+            throw new MessageTooLargeException($"message of {length.Value} bytes exceeds the limit of {maxLength} bytes");
+        var buffer = new byte[(int)length.Value];
+        await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return buffer;
+    }
+
+    public static byte[] Frame(ReadOnlySpan<byte> payload)
+    {
+        int prefix = Varint.SizeOf((ulong)payload.Length);
+        var framed = new byte[prefix + payload.Length];
+        Varint.Write(framed, (ulong)payload.Length);
+        payload.CopyTo(framed.AsSpan(prefix));
+        return framed;
+    }
+
+    public static async Task WriteAsync(Stream stream, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        await stream.WriteAsync(Frame(payload.Span), cancellationToken).ConfigureAwait(false);
+        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,549 @@
+using OpenLedger.Network.Encoding;
+using OpenLedger.Network.Host;
+using OpenLedger.Network.Identity;
+using Serilog;
+
+namespace OpenLedger.Network.Gossip;
+
+/// <summary>
+/// Gossipsub v1.1 (/meshsub/1.1.0, also /meshsub/1.0.0; /meshsub/1.2.0 is accepted and its IDONTWANT
+/// ignored). StrictSign messages with id = from ++ seqno; mesh maintenance, fanout, IHAVE/IWANT gossip,
+/// PRUNE backoff, a simple score that punishes invalid messages, and per-topic application validators.
+/// Each peer gets one outbound stream we write RPCs to; RPCs arrive on the streams the peer opens to us.
+/// </summary>
+public sealed class GossipRouter
+{
+    public const string MeshSub12 = "/meshsub/1.2.0";
+    public const string MeshSub11 = "/meshsub/1.1.0";
+    public const string MeshSub10 = "/meshsub/1.0.0";
+    private static readonly byte[] SignaturePrefix = System.Text.Encoding.ASCII.GetBytes("libp2p-pubsub:");
+
+    private readonly Libp2pHost _host;
+    private readonly GossipOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly object _lock = new();
+    private readonly Dictionary<PeerId, GossipPeer> _peers = [];
+    private readonly Dictionary<string, Func<GossipMessage, ValidationResult>> _validators = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<PeerId>> _mesh = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<PeerId>> _fanout = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _fanoutLastPublish = new(StringComparer.Ordinal);
+    private readonly Dictionary<(PeerId, string), DateTimeOffset> _backoff = [];
+    private readonly MessageCache _cache;
+    private readonly SeenCache _seen;
+    private ITimer? _heartbeat;
+
+    internal GossipRouter(Libp2pHost host, GossipOptions options, TimeProvider time, ILogger log)
+    {
+        _host = host;
+        _options = options;
+        _time = time;
+        _log = log.ForContext("SourceContext", "gossipsub");
+        _cache = new MessageCache(options.HistoryLength, options.HistoryGossip);
+        _seen = new SeenCache(options.SeenTtl, options.MaxSeenEntries);
+        foreach (string protocol in new[] { MeshSub12, MeshSub11, MeshSub10 })
+            host.SetStreamHandler(protocol, HandleInboundStreamAsync);
+        host.PeerConnected += OnPeerConnected;
+        host.PeerDisconnected += OnPeerDisconnected;
+    }
+
+    /// <summary>Raised for every accepted message on a subscribed topic (not for our own publications).</summary>
+    public event Action<GossipMessage>? MessageReceived;
+
+    public IReadOnlyCollection<string> Topics { get { lock (_lock) return _validators.Keys.ToArray(); } }
+
+    public IReadOnlyCollection<PeerId> MeshPeers(string topic)
+    {
+        lock (_lock) return _mesh.TryGetValue(topic, out var mesh) ? mesh.ToArray() : [];
+    }
+
+    public IReadOnlyCollection<PeerId> PeersSubscribedTo(string topic)
+    {
+        lock (_lock) return _peers.Values.Where(p => p.Topics.Contains(topic)).Select(p => p.Id).ToArray();
+    }
+
+    public int GetScore(PeerId peer)
+    {
+        lock (_lock) return _peers.TryGetValue(peer, out var p) ? p.Score : 0;
+    }
+
+    public void Subscribe(string topic) => Subscribe(topic, _ => ValidationResult.Accept);
+
+    /// <summary>Joins the topic; <paramref name="validator"/> decides for every incoming message before delivery or forwarding.</summary>
+    public void Subscribe(string topic, Func<GossipMessage, ValidationResult> validator)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentNullException.ThrowIfNull(validator);
+        lock (_lock)
+        {
+            bool isNew = !_validators.ContainsKey(topic);
+            _validators[topic] = validator;
+            if (!isNew) return;
+            // Join: start from fanout peers, then fill up to D with other subscribers.
+            var mesh = _fanout.Remove(topic, out var fanout) ? fanout : [];
+            _fanoutLastPublish.Remove(topic);
+            foreach (var peer in SelectPeers(topic, _options.D - mesh.Count, p => !mesh.Contains(p.Id) && CanGraft(p, topic)))
+                mesh.Add(peer.Id);
+            _mesh[topic] = mesh;
+            foreach (var peer in _peers.Values)
+            {
+                var rpc = new PubSubRpc();
+                rpc.Subscriptions.Add(new SubscriptionChange(true, topic));
+                if (mesh.Contains(peer.Id)) rpc.Graft.Add(topic);
+                Enqueue(peer, rpc);
+            }
+        }
+    }
+
+    public void Unsubscribe(string topic)
+    {
+        lock (_lock)
+        {
+            if (!_validators.Remove(topic)) return;
+            _mesh.Remove(topic, out var mesh);
+            foreach (var peer in _peers.Values)
+            {
+                var rpc = new PubSubRpc();
+                rpc.Subscriptions.Add(new SubscriptionChange(false, topic));
+                if (mesh is not null && mesh.Contains(peer.Id)) AddPrune(rpc, peer, topic);
+                Enqueue(peer, rpc);
+            }
+        }
+    }
+
+    /// <summary>Signs and sends a message; returns how many peers it was sent to.</summary>
+    public Task<int> PublishAsync(string topic, byte[] data)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentNullException.ThrowIfNull(data);
+        var seqno = new byte[8];
+        _options.Random.Fill(seqno);
+        var message = new PubSubMessage { From = _host.LocalPeerId.Bytes, Data = data, SequenceNumber = seqno, Topic = topic };
+        message.Signature = _host.SignWithNodeKey([.. SignaturePrefix, .. message.EncodeForSigning()]);
+        message.Key = _host.NodeKeyPublicProtobuf;
+        byte[] id = MessageId(message);
+        int sent = 0;
+        lock (_lock)
+        {
+            DateTimeOffset now = _time.GetUtcNow();
+            _seen.TryAdd(id, now);
+            _cache.Put(id, message);
+            IEnumerable<GossipPeer> targets;
+            if (_options.FloodPublish)
+            {
+                targets = _peers.Values.Where(p => p.Topics.Contains(topic) && p.Score >= _options.PublishThreshold);
+            }
+            else if (_mesh.TryGetValue(topic, out var mesh))
+            {
+                targets = mesh.Select(p => _peers[p]);
+            }
+            else
+            {
+                if (!_fanout.TryGetValue(topic, out var fanout) || fanout.Count == 0)
+                {
+                    fanout = SelectPeers(topic, _options.D, p => p.Score >= _options.PublishThreshold).Select(p => p.Id).ToHashSet();
+                    _fanout[topic] = fanout;
+                }
+                _fanoutLastPublish[topic] = now;
+                targets = fanout.Select(p => _peers[p]);
+            }
+            var rpc = new PubSubRpc();
+            rpc.Messages.Add(message);
+            byte[] frame = LengthPrefixed.Frame(rpc.Encode());
+            foreach (var peer in targets.ToArray())
+                if (peer.Outbound.Writer.TryWrite(frame)) sent++;
+        }
+        if (sent == 0) _log.Debug("published on {Topic} but no peer is subscribed", topic);
+        return Task.FromResult(sent);
+    }
+
+    internal void Start()
+    {
+        _heartbeat = _time.CreateTimer(_ => Heartbeat(), null, _options.HeartbeatInterval, _options.HeartbeatInterval);
+    }
+
+    internal void Stop()
+    {
+        _heartbeat?.Dispose();
+        lock (_lock)
+        {
+            foreach (var peer in _peers.Values) peer.Lifetime.Cancel();
+        }
+    }
+
+    private static byte[] MessageId(PubSubMessage message) => [.. message.From ?? [], .. message.SequenceNumber ?? []];
+
+    private void OnPeerConnected(PeerInfo info)
+    {
+        var peer = new GossipPeer(info.PeerId, _options.MaxOutboundQueue) { LastDecay = _time.GetUtcNow() };
+        lock (_lock)
+        {
+            if (_peers.TryGetValue(info.PeerId, out var old)) old.Lifetime.Cancel();
+            _peers[info.PeerId] = peer;
+            var hello = new PubSubRpc();
+            foreach (string topic in _validators.Keys) hello.Subscriptions.Add(new SubscriptionChange(true, topic));
+            if (!hello.IsEmpty) Enqueue(peer, hello);
+        }
+        _ = Task.Run(() => SendLoopAsync(peer));
+    }
+
+    private void OnPeerDisconnected(PeerInfo info)
+    {
+        lock (_lock)
+        {
+            if (!_peers.Remove(info.PeerId, out var peer)) return;
+            peer.Lifetime.Cancel();
+            foreach (var mesh in _mesh.Values) mesh.Remove(info.PeerId);
+            foreach (var fanout in _fanout.Values) fanout.Remove(info.PeerId);
+        }
+    }
+
+    private async Task SendLoopAsync(GossipPeer peer)
+    {
+        CancellationToken token = peer.Lifetime.Token;
+        for (int attempt = 0; attempt < 3 && !token.IsCancellationRequested; attempt++)
+        {
+            Libp2pStream? stream = null;
+            try
+            {
+                stream = await _host.OpenStreamAsync(peer.Id, [MeshSub11, MeshSub10], token).ConfigureAwait(false);
+                lock (_lock) peer.Protocol = stream.Protocol;
+                while (await peer.Outbound.Reader.WaitToReadAsync(token).ConfigureAwait(false))
+                {
+                    while (peer.Outbound.Reader.TryRead(out byte[]? frame))
+                        await stream.WriteAsync(frame, token).ConfigureAwait(false);
+                }
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                _log.Debug("gossip stream to {PeerId} failed: {Reason}", peer.Id, e.Message);
+                if (e is Multistream.MultistreamException) return; // the peer does not speak gossipsub
+                try { await Task.Delay(TimeSpan.FromSeconds(1), _time, token).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return; }
+            }
+            finally
+            {
+                if (stream is not null) await stream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task HandleInboundStreamAsync(Libp2pStream stream, CancellationToken cancellationToken)
+    {
+        PeerId from = stream.RemotePeer;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            byte[]? frame;
+            PubSubRpc rpc;
+            try
+            {
+                frame = await LengthPrefixed.ReadAsync(stream, _options.MaxRpcSize, cancellationToken).ConfigureAwait(false);
+                if (frame is null) return;
+                rpc = PubSubRpc.Decode(frame);
+            }
+            catch (Exception e) when (e is FormatException or MessageTooLargeException)
+            {
+                _host.BanPeer(from, "invalid gossipsub RPC: " + e.Message);
+                return;
+            }
+            await HandleRpcAsync(from, rpc).ConfigureAwait(false);
+        }
+    }
+
+    internal async Task HandleRpcAsync(PeerId from, PubSubRpc rpc)
+    {
+        List<PubSubMessage> candidates = [];
+        lock (_lock)
+        {
+            if (!_peers.TryGetValue(from, out var peer)) return;
+            if (peer.Score < _options.GraylistThreshold) return;
+            foreach (var sub in rpc.Subscriptions)
+            {
+                if (sub.Subscribe)
+                {
+                    if (peer.Topics.Count < 1000) peer.Topics.Add(sub.Topic);
+                }
+                else
+                {
+                    peer.Topics.Remove(sub.Topic);
+                    if (_mesh.TryGetValue(sub.Topic, out var mesh)) mesh.Remove(from);
+                    if (_fanout.TryGetValue(sub.Topic, out var fanout)) fanout.Remove(from);
+                }
+            }
+            DateTimeOffset now = _time.GetUtcNow();
+            foreach (var message in rpc.Messages)
+            {
+                if (!_validators.ContainsKey(message.Topic)) continue;
+                byte[] id = MessageId(message);
+                if (_seen.TryAdd(id, now)) candidates.Add(message);
+            }
+            if (rpc.HasControl) HandleControl(peer, rpc);
+        }
+
+        foreach (var message in candidates)
+        {
+            await Task.Yield();
+            ProcessMessage(from, message);
+        }
+    }
+
+    private void ProcessMessage(PeerId from, PubSubMessage message)
+    {
+        string? invalid = CheckSignature(message, out PeerId? author);
+        ValidationResult result;
+        GossipMessage? delivered = null;
+        if (invalid is not null)
+        {
+            _log.Debug("message from {PeerId} failed signature policy: {Reason}", from, invalid);
+            result = ValidationResult.Reject;
+        }
+        else
+        {
+            delivered = new GossipMessage(message.Topic, message.Data ?? [], author!, message.SequenceNumber!, MessageId(message), from);
+            Func<GossipMessage, ValidationResult>? validator;
+            lock (_lock) validator = _validators.GetValueOrDefault(message.Topic);
+            if (validator is null) return;
+            try
+            {
+                result = validator(delivered);
+            }
+            catch (Exception e)
+            {
+                _log.Warning(e, "validator for {Topic} threw; ignoring the message", message.Topic);
+                result = ValidationResult.Ignore;
+            }
+        }
+
+        if (result == ValidationResult.Reject)
+        {
+            Penalise(from, _options.InvalidMessagePenalty, "invalid message");
+            return;
+        }
+        if (result == ValidationResult.Ignore) return;
+
+        lock (_lock)
+        {
+            byte[] id = delivered!.MessageId;
+            _cache.Put(id, message);
+            if (_mesh.TryGetValue(message.Topic, out var mesh))
+            {
+                var rpc = new PubSubRpc();
+                rpc.Messages.Add(message);
+                byte[] frame = LengthPrefixed.Frame(rpc.Encode());
+                foreach (PeerId target in mesh)
+                {
+                    if (target == from || target == delivered.From) continue;
+                    if (_peers.TryGetValue(target, out var peer)) peer.Outbound.Writer.TryWrite(frame);
+                }
+            }
+        }
+        try { MessageReceived?.Invoke(delivered); }
+        catch (Exception e) { _log.Warning(e, "gossip message handler failed"); }
+    }
+
+    /// <summary>StrictSign: from, 8-byte seqno, signature and a key that matches from are all required.</summary>
+    private static string? CheckSignature(PubSubMessage message, out PeerId? author)
+    {
+        author = null;
+        if (message.From is null) return "missing from";
+        if (message.SequenceNumber is not { Length: 8 }) return "seqno must be 8 bytes";
+        if (message.Signature is null) return "missing signature";
+        try
+        {
+            author = PeerId.FromBytes(message.From);
+            Ed25519PublicKey? key = message.Key is not null ? Ed25519PublicKey.FromProtobuf(message.Key) : author.TryGetPublicKey();
+            if (key is null) return "no public key for a hashed peer id";
+            if (!author.Matches(key)) return "key does not match from";
+            if (!key.Verify([.. SignaturePrefix, .. message.EncodeForSigning()], message.Signature)) return "bad signature";
+            return null;
+        }
+        catch (FormatException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private void Penalise(PeerId peerId, int penalty, string reason)
+    {
+        bool ban = false;
+        lock (_lock)
+        {
+            if (!_peers.TryGetValue(peerId, out var peer)) return;
+            peer.Score -= penalty;
+            peer.InvalidMessages++;
+            _log.Debug("penalised {PeerId} by {Penalty} for {Reason}; score now {Score}", peerId, penalty, reason, peer.Score);
+            if (peer.Score < 0)
+                foreach (var mesh in _mesh.Values) mesh.Remove(peerId);
+            ban = peer.Score <= _options.BanThreshold;
+        }
+        if (ban) _host.BanPeer(peerId, $"gossip score fell to the ban threshold ({reason})");
+    }
+
+    private void HandleControl(GossipPeer peer, PubSubRpc rpc)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        var reply = new PubSubRpc();
+        if (peer.Score >= _options.GossipThreshold)
+        {
+            int wanted = 0;
+            foreach (var ihave in rpc.IHave)
+            {
+                if (!_validators.ContainsKey(ihave.Topic)) continue;
+                foreach (byte[] id in ihave.MessageIds.Take(_options.MaxIHaveLength))
+                {
+                    if (wanted >= _options.MaxIWantPerRpc) break;
+                    if (_seen.Contains(id)) continue;
+                    reply.IWant.Add(id);
+                    wanted++;
+                }
+            }
+            foreach (byte[] id in rpc.IWant.Take(_options.MaxIWantPerRpc))
+            {
+                var message = _cache.Get(id);
+                if (message is not null) reply.Messages.Add(message);
+            }
+        }
+        foreach (string topic in rpc.Graft)
+        {
+            if (!_mesh.TryGetValue(topic, out var mesh)) continue; // not subscribed: ignore, as the spec allows
+            if (mesh.Contains(peer.Id)) continue;
+            if (_backoff.TryGetValue((peer.Id, topic), out var until) && until > now)
+            {
+                peer.Score -= _options.BehaviourPenalty;
+                AddPrune(reply, peer, topic);
+                continue;
+            }
+            if (peer.Score < 0 || mesh.Count >= _options.DHigh)
+            {
+                AddPrune(reply, peer, topic);
+                continue;
+            }
+            mesh.Add(peer.Id);
+        }
+        foreach (var prune in rpc.Prune)
+        {
+            if (_mesh.TryGetValue(prune.Topic, out var mesh)) mesh.Remove(peer.Id);
+            TimeSpan backoff = prune.BackoffSeconds is { } seconds ? TimeSpan.FromSeconds(Math.Min(seconds, 3600)) : _options.PruneBackoff;
+            _backoff[(peer.Id, prune.Topic)] = now + backoff;
+        }
+        if (!reply.IsEmpty) Enqueue(peer, reply);
+    }
+
+    private void AddPrune(PubSubRpc rpc, GossipPeer peer, string topic)
+    {
+        rpc.Prune.Add(new ControlPrune(topic, peer.SupportsBackoff ? (ulong)_options.PruneBackoff.TotalSeconds : null));
+        _backoff[(peer.Id, topic)] = _time.GetUtcNow() + _options.PruneBackoff;
+    }
+
+    private bool CanGraft(GossipPeer peer, string topic) =>
+        peer.Score >= 0 && !(_backoff.TryGetValue((peer.Id, topic), out var until) && until > _time.GetUtcNow());
+
+    private List<GossipPeer> SelectPeers(string topic, int count, Func<GossipPeer, bool> filter)
+    {
+        if (count <= 0) return [];
+        var candidates = _peers.Values.Where(p => p.Topics.Contains(topic) && filter(p)).ToList();
+        // Partial Fisher-Yates shuffle with the injected randomness.
+        for (int i = 0; i < Math.Min(count, candidates.Count); i++)
+        {
+            int j = i + _options.Random.Next(candidates.Count - i);
+            (candidates[i], candidates[j]) = (candidates[j], candidates[i]);
+        }
+        return candidates.Take(count).ToList();
+    }
+
+    private void Enqueue(GossipPeer peer, PubSubRpc rpc)
+    {
+        if (!peer.Outbound.Writer.TryWrite(LengthPrefixed.Frame(rpc.Encode())))
+            _log.Debug("gossip queue to {PeerId} is full; dropping an RPC", peer.Id);
+    }
+
+    /// <summary>One heartbeat: decay scores, maintain mesh and fanout, emit IHAVE gossip, age caches.</summary>
+    internal void Heartbeat()
+    {
+        try
+        {
+            lock (_lock) HeartbeatLocked();
+        }
+        catch (Exception e)
+        {
+            _log.Warning(e, "gossipsub heartbeat failed");
+        }
+    }
+
+    private void HeartbeatLocked()
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        var outgoing = new Dictionary<PeerId, PubSubRpc>();
+        PubSubRpc For(PeerId id) => outgoing.TryGetValue(id, out var rpc) ? rpc : outgoing[id] = new PubSubRpc();
+
+        foreach (var peer in _peers.Values)
+        {
+            while (peer.Score < 0 && now - peer.LastDecay >= _options.ScoreDecayInterval)
+            {
+                peer.Score++;
+                peer.LastDecay += _options.ScoreDecayInterval;
+            }
+            if (peer.Score >= 0) peer.LastDecay = now;
+        }
+        foreach (var key in _backoff.Where(kv => kv.Value <= now).Select(kv => kv.Key).ToList()) _backoff.Remove(key);
+
+        foreach (var (topic, mesh) in _mesh)
+        {
+            foreach (PeerId id in mesh.Where(id => !_peers.TryGetValue(id, out var p) || p.Score < 0 || !p.Topics.Contains(topic)).ToList())
+                mesh.Remove(id);
+            if (mesh.Count < _options.DLow)
+            {
+                foreach (var peer in SelectPeers(topic, _options.D - mesh.Count, p => !mesh.Contains(p.Id) && CanGraft(p, topic)))
+                {
+                    mesh.Add(peer.Id);
+                    For(peer.Id).Graft.Add(topic);
+                }
+            }
+            else if (mesh.Count > _options.DHigh)
+            {
+                var members = mesh.ToList();
+                while (members.Count > _options.D)
+                {
+                    int index = _options.Random.Next(members.Count);
+                    PeerId removed = members[index];
+                    members.RemoveAt(index);
+                    mesh.Remove(removed);
+                    AddPrune(For(removed), _peers[removed], topic);
+                }
+            }
+        }
+
+        foreach (string topic in _fanoutLastPublish.Where(kv => now - kv.Value > _options.FanoutTtl).Select(kv => kv.Key).ToList())
+        {
+            _fanout.Remove(topic);
+            _fanoutLastPublish.Remove(topic);
+        }
+        foreach (var (topic, fanout) in _fanout)
+        {
+            fanout.RemoveWhere(id => !_peers.TryGetValue(id, out var p) || !p.Topics.Contains(topic) || p.Score < _options.PublishThreshold);
+            if (fanout.Count < _options.D)
+                foreach (var peer in SelectPeers(topic, _options.D - fanout.Count, p => !fanout.Contains(p.Id) && p.Score >= _options.PublishThreshold))
+                    fanout.Add(peer.Id);
+        }
+
+        foreach (var (topic, members) in _mesh.Concat(_fanout))
+        {
+            List<byte[]> ids = _cache.GossipIds(topic);
+            if (ids.Count == 0) continue;
+            if (ids.Count > _options.MaxIHaveLength) ids = ids.TakeLast(_options.MaxIHaveLength).ToList();
+            foreach (var peer in SelectPeers(topic, _options.DLazy, p => !members.Contains(p.Id) && p.Score >= _options.GossipThreshold))
+                For(peer.Id).IHave.Add(new ControlIHave(topic, ids));
+        }
+
+        foreach (var (id, rpc) in outgoing)
+            if (_peers.TryGetValue(id, out var peer)) Enqueue(peer, rpc);
+
+        _cache.Shift();
+        _seen.Prune(now);
+    }
+}

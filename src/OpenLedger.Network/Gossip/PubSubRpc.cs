@@ -1,0 +1,178 @@
+using OpenLedger.Network.Encoding;
+
+namespace OpenLedger.Network.Gossip;
+
+public sealed record SubscriptionChange(bool Subscribe, string Topic);
+
+public sealed record ControlIHave(string Topic, IReadOnlyList<byte[]> MessageIds);
+
+public sealed record ControlPrune(string Topic, ulong? BackoffSeconds);
+
+/// <summary>
+/// The pubsub RPC envelope { repeated SubOpts subscriptions = 1; repeated Message publish = 2; ControlMessage control = 3; }
+/// with ControlMessage { ihave = 1; iwant = 2; graft = 3; prune = 4; idontwant = 5 (ignored) }.
+/// Decoding enforces per-RPC limits so a single frame cannot make us allocate without bound.
+/// </summary>
+public sealed class PubSubRpc
+{
+    public const int MaxEntriesPerRpc = 10_000;
+
+    public List<SubscriptionChange> Subscriptions { get; } = [];
+    public List<PubSubMessage> Messages { get; } = [];
+    public List<ControlIHave> IHave { get; } = [];
+    public List<byte[]> IWant { get; } = [];
+    public List<string> Graft { get; } = [];
+    public List<ControlPrune> Prune { get; } = [];
+
+    public bool HasControl => IHave.Count > 0 || IWant.Count > 0 || Graft.Count > 0 || Prune.Count > 0;
+
+    public bool IsEmpty => Subscriptions.Count == 0 && Messages.Count == 0 && !HasControl;
+
+    public byte[] Encode() => ProtobufFields.Encode(output =>
+    {
+        foreach (var sub in Subscriptions)
+        {
+            ProtobufFields.WriteBytes(output, 1, ProtobufFields.Encode(o =>
+            {
+                o.WriteTag(1, Google.Protobuf.WireFormat.WireType.Varint);
+                o.WriteBool(sub.Subscribe);
+                ProtobufFields.WriteString(o, 2, sub.Topic);
+            }));
+        }
+        foreach (var message in Messages) ProtobufFields.WriteBytes(output, 2, message.Encode());
+        if (HasControl) ProtobufFields.WriteBytes(output, 3, EncodeControl());
+    });
+
+    private byte[] EncodeControl() => ProtobufFields.Encode(output =>
+    {
+        foreach (var ihave in IHave)
+        {
+            ProtobufFields.WriteBytes(output, 1, ProtobufFields.Encode(o =>
+            {
+                ProtobufFields.WriteString(o, 1, ihave.Topic);
+                foreach (byte[] id in ihave.MessageIds) ProtobufFields.WriteBytes(o, 2, id);
+            }));
+        }
+        if (IWant.Count > 0)
+        {
+            ProtobufFields.WriteBytes(output, 2, ProtobufFields.Encode(o =>
+            {
+                foreach (byte[] id in IWant) ProtobufFields.WriteBytes(o, 1, id);
+            }));
+        }
+        foreach (string topic in Graft)
+            ProtobufFields.WriteBytes(output, 3, ProtobufFields.Encode(o => ProtobufFields.WriteString(o, 1, topic)));
+        foreach (var prune in Prune)
+        {
+            ProtobufFields.WriteBytes(output, 4, ProtobufFields.Encode(o =>
+            {
+                ProtobufFields.WriteString(o, 1, prune.Topic);
+                if (prune.BackoffSeconds is { } backoff)
+                {
+                    o.WriteTag(3, Google.Protobuf.WireFormat.WireType.Varint);
+                    o.WriteUInt64(backoff);
+                }
+            }));
+        }
+    });
+
+    /// <exception cref="FormatException">Malformed protobuf or limits exceeded.</exception>
+    public static PubSubRpc Decode(ReadOnlySpan<byte> data)
+    {
+        var rpc = new PubSubRpc();
+        int entries = 0;
+        void Count()
+        {
+            if (++entries > MaxEntriesPerRpc) throw new FormatException($"RPC carries more than {MaxEntriesPerRpc} entries");
+        }
+        ProtobufFields.Decode(data, (input, tag) =>
+        {
+            switch (tag)
+            {
+                case 10:
+                    Count();
+                    bool subscribe = false;
+                    string? topic = null;
+                    ProtobufFields.Decode(input.ReadBytes().Span, (sub, subTag) =>
+                    {
+                        if (subTag == 8) { subscribe = sub.ReadBool(); return true; }
+                        if (subTag == 18) { topic = sub.ReadString(); return true; }
+                        return false;
+                    }, "SubOpts");
+                    if (topic is null) throw new FormatException("subscription without a topic");
+                    rpc.Subscriptions.Add(new SubscriptionChange(subscribe, topic));
+                    return true;
+                case 18:
+                    Count();
+                    rpc.Messages.Add(PubSubMessage.Decode(input.ReadBytes().Span));
+                    return true;
+                case 26:
+                    DecodeControl(input.ReadBytes().Span, rpc, Count);
+                    return true;
+                default:
+                    return false;
+            }
+        }, "RPC");
+        return rpc;
+    }
+
+    private static void DecodeControl(ReadOnlySpan<byte> data, PubSubRpc rpc, Action count)
+    {
+        ProtobufFields.Decode(data, (input, tag) =>
+        {
+            switch (tag)
+            {
+                case 10:
+                {
+                    string topic = "";
+                    var ids = new List<byte[]>();
+                    ProtobufFields.Decode(input.ReadBytes().Span, (o, t) =>
+                    {
+                        if (t == 10) { topic = o.ReadString(); return true; }
+                        if (t == 18) { count(); ids.Add(o.ReadBytes().ToByteArray()); return true; }
+                        return false;
+                    }, "ControlIHave");
+                    rpc.IHave.Add(new ControlIHave(topic, ids));
+                    return true;
+                }
+                case 18:
+                    ProtobufFields.Decode(input.ReadBytes().Span, (o, t) =>
+                    {
+                        if (t == 10) { count(); rpc.IWant.Add(o.ReadBytes().ToByteArray()); return true; }
+                        return false;
+                    }, "ControlIWant");
+                    return true;
+                case 26:
+                {
+                    count();
+                    string? topic = null;
+                    ProtobufFields.Decode(input.ReadBytes().Span, (o, t) =>
+                    {
+                        if (t == 10) { topic = o.ReadString(); return true; }
+                        return false;
+                    }, "ControlGraft");
+                    if (topic is null) throw new FormatException("GRAFT without a topic");
+                    rpc.Graft.Add(topic);
+                    return true;
+                }
+                case 34:
+                {
+                    count();
+                    string? topic = null;
+                    ulong? backoff = null;
+                    ProtobufFields.Decode(input.ReadBytes().Span, (o, t) =>
+                    {
+                        if (t == 10) { topic = o.ReadString(); return true; }
+                        if (t == 24) { backoff = o.ReadUInt64(); return true; }
+                        return false; // peer exchange records (field 2) are not used
+                    }, "ControlPrune");
+                    if (topic is null) throw new FormatException("PRUNE without a topic");
+                    rpc.Prune.Add(new ControlPrune(topic, backoff));
+                    return true;
+                }
+                default:
+                    return false; // IDONTWANT (gossipsub 1.2) and future extensions are ignored
+            }
+        }, "ControlMessage");
+    }
+}

@@ -1,0 +1,7 @@
+namespace OpenLedger.Network.Host;
+
+public enum ConnectionDirection
+{
+    Inbound,
+    Outbound,
+}

@@ -1,0 +1,59 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
+namespace OpenLedger.Network.Noise;
+
+/// <summary>Noise CipherState for ChaChaPoly: a key and a 64-bit counter nonce (4 zero bytes + little-endian n).</summary>
+internal sealed class NoiseCipherState : IDisposable
+{
+    public const int TagLength = 16;
+    private readonly ChaCha20Poly1305 _aead;
+    private ulong _nonce;
+
+    public NoiseCipherState(ReadOnlySpan<byte> key)
+    {
+        _aead = new ChaCha20Poly1305(key);
+    }
+
+    public byte[] Encrypt(ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> plaintext)
+    {
+        var output = new byte[plaintext.Length + TagLength];
+        Encrypt(associatedData, plaintext, output);
+        return output;
+    }
+
+    public void Encrypt(ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> plaintext, Span<byte> output)
+    {
+        Span<byte> nonce = stackalloc byte[12];
+        NextNonce(nonce);
+        _aead.Encrypt(nonce, plaintext, output[..plaintext.Length], output.Slice(plaintext.Length, TagLength), associatedData);
+    }
+
+    /// <exception cref="NoiseException">Authentication failed.</exception>
+    public byte[] Decrypt(ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> ciphertext)
+    {
+        if (ciphertext.Length < TagLength) throw new NoiseException($"noise ciphertext of {ciphertext.Length} bytes is shorter than the 16-byte tag");
+        var plaintext = new byte[ciphertext.Length - TagLength];
+        Span<byte> nonce = stackalloc byte[12];
+        NextNonce(nonce);
+        try
+        {
+            _aead.Decrypt(nonce, ciphertext[..plaintext.Length], ciphertext[plaintext.Length..], plaintext, associatedData);
+        }
+        catch (AuthenticationTagMismatchException e)
+        {
+            throw new NoiseException("noise frame failed authentication (corrupted or forged)", e);
+        }
+        return plaintext;
+    }
+
+    private void NextNonce(Span<byte> nonce)
+    {
+        if (_nonce == ulong.MaxValue) throw new NoiseException("noise nonce exhausted; the connection must be re-established");
+        nonce[..4].Clear();
+        BinaryPrimitives.WriteUInt64LittleEndian(nonce[4..], _nonce);
+        _nonce++;
+    }
+
+    public void Dispose() => _aead.Dispose();
+}

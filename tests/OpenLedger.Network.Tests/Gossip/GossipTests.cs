@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using OpenLedger.Network.Gossip;
+using OpenLedger.Network.Host;
+using OpenLedger.Network.Tests.Support;
+
+namespace OpenLedger.Network.Tests.Gossip;
+
+public class GossipTests
+{
+    private const string Topic = "/openledger/161200/tx/1";
+
+    [Fact]
+    public async Task A_message_published_at_one_end_of_a_five_node_line_reaches_every_node()
+    {
+        var hosts = new List<Libp2pHost>();
+        try
+        {
+            for (int i = 0; i < 5; i++) hosts.Add(await TestHosts.StartAsync());
+            var received = hosts.Select(_ => new ConcurrentBag<byte[]>()).ToArray();
+            for (int i = 0; i < 5; i++)
+            {
+                int index = i;
+                hosts[i].Gossip.Subscribe(Topic, _ => ValidationResult.Accept);
+                hosts[i].Gossip.MessageReceived += m => received[index].Add(m.Data);
+            }
+            for (int i = 0; i < 4; i++) await hosts[i].DialAsync(TestHosts.AddressOf(hosts[i + 1]), TestHosts.Timeout());
+
+            // Wait until every inner link has formed a mesh in both directions.
+            Assert.True(await Eventually.TrueAsync(() => Enumerable.Range(0, 4).All(i =>
+                hosts[i].Gossip.MeshPeers(Topic).Contains(hosts[i + 1].LocalPeerId) &&
+                hosts[i + 1].Gossip.MeshPeers(Topic).Contains(hosts[i].LocalPeerId)), TimeSpan.FromSeconds(10)));
+
+            byte[] payload = [0x02, 0xf8, 0x6c, 0x01];
+            int sentTo = await hosts[0].Gossip.PublishAsync(Topic, payload);
+            Assert.Equal(1, sentTo);
+            Assert.True(await Eventually.TrueAsync(() => Enumerable.Range(1, 4).All(i => received[i].Count == 1), TimeSpan.FromSeconds(10)),
+                "delivered counts: " + string.Join(",", received.Select(r => r.Count)));
+            Assert.All(Enumerable.Range(1, 4), i => Assert.Equal(payload, Assert.Single(received[i])));
+            Assert.Empty(received[0]); // publishers do not deliver to themselves
+            await Task.Delay(300);
+            Assert.All(Enumerable.Range(1, 4), i => Assert.Single(received[i])); // no duplicates
+        }
+        finally
+        {
+            foreach (var host in hosts) await host.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Rejected_messages_are_not_forwarded_and_penalise_the_sender()
+    {
+        await using var source = await TestHosts.StartAsync();
+        await using var middle = await TestHosts.StartAsync();
+        await using var sink = await TestHosts.StartAsync();
+        var atSink = new ConcurrentQueue<byte[]>();
+        var atMiddle = new ConcurrentQueue<byte[]>();
+        source.Gossip.Subscribe(Topic);
+        middle.Gossip.Subscribe(Topic, m => m.Data.Length > 0 && m.Data[0] == 0xBA ? ValidationResult.Reject : ValidationResult.Accept);
+        middle.Gossip.MessageReceived += m => atMiddle.Enqueue(m.Data);
+        sink.Gossip.Subscribe(Topic);
+        sink.Gossip.MessageReceived += m => atSink.Enqueue(m.Data);
+        await source.DialAsync(TestHosts.AddressOf(middle), TestHosts.Timeout());
+        await middle.DialAsync(TestHosts.AddressOf(sink), TestHosts.Timeout());
+        Assert.True(await Eventually.TrueAsync(() =>
+            middle.Gossip.MeshPeers(Topic).Count == 2 && source.Gossip.PeersSubscribedTo(Topic).Count == 1, TimeSpan.FromSeconds(10)));
+
+        await source.Gossip.PublishAsync(Topic, [0xBA, 0xD0]);
+        await source.Gossip.PublishAsync(Topic, [0x60, 0x0D]);
+        Assert.True(await Eventually.TrueAsync(() => atSink.Count == 1, TimeSpan.FromSeconds(10)));
+        await Task.Delay(300);
+        Assert.Equal(new byte[] { 0x60, 0x0D }, Assert.Single(atSink));
+        Assert.Equal(new byte[] { 0x60, 0x0D }, Assert.Single(atMiddle));
+        Assert.Equal(-10, middle.Gossip.GetScore(source.LocalPeerId));
+    }
+
+    [Fact]
+    public async Task Forged_signatures_are_rejected()
+    {
+        await using var a = await TestHosts.StartAsync();
+        await using var b = await TestHosts.StartAsync();
+        var delivered = new ConcurrentQueue<GossipMessage>();
+        b.Gossip.Subscribe(Topic);
+        b.Gossip.MessageReceived += delivered.Enqueue;
+        await a.DialAsync(TestHosts.AddressOf(b), TestHosts.Timeout());
+        Assert.True(await Eventually.TrueAsync(() => b.Gossip.PeersSubscribedTo(Topic).Count == 0 && a.Gossip.PeersSubscribedTo(Topic).Count == 1, TimeSpan.FromSeconds(5)));
+
+        var forger = OpenLedger.Network.Identity.NodeKey.Generate();
+        var message = new PubSubMessage { From = forger.PeerId.Bytes, Data = [1], SequenceNumber = new byte[8], Topic = Topic };
+        message.Signature = forger.Sign([.. "libp2p-pubsub:"u8.ToArray(), .. message.EncodeForSigning()]);
+        message.Key = forger.PublicKey.ToProtobuf();
+        var tampered = new PubSubMessage { From = message.From, Data = [2], SequenceNumber = [0, 0, 0, 0, 0, 0, 0, 1], Topic = Topic, Signature = message.Signature, Key = message.Key };
+        var good = new PubSubMessage { From = message.From, Data = [1], SequenceNumber = new byte[8], Topic = Topic, Signature = message.Signature, Key = message.Key };
+
+        await using var stream = await a.OpenStreamAsync(b.LocalPeerId, GossipRouter.MeshSub11, TestHosts.Timeout());
+        var rpc = new PubSubRpc();
+        rpc.Messages.Add(tampered);
+        rpc.Messages.Add(good);
+        await stream.WriteAsync(Encoding.LengthPrefixed.Frame(rpc.Encode()));
+        Assert.True(await Eventually.TrueAsync(() => delivered.Count == 1, TimeSpan.FromSeconds(5)));
+        var only = Assert.Single(delivered);
+        Assert.Equal(forger.PeerId, only.From);
+        Assert.Equal(a.LocalPeerId, only.ReceivedFrom);
+        Assert.Equal(-10, b.Gossip.GetScore(a.LocalPeerId));
+    }
+}
