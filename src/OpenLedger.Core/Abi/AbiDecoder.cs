@@ -83,9 +83,23 @@ internal ref struct AbiDecoder
                 return DecodeSequence(element, null, count, position + AbiType.WordSize);
             }
             case AbiTypeKind.FixedArray:
+            {
+                // A dynamic T[k] has a 32-byte head, so k can be far larger than the data: check before allocating.
+                long available = _data.Length - position;
+                var needed = (long)type.FixedLength * type.ElementType!.HeadSize;
+                if (needed > available)
+                    throw _location.Fail(type, $"{type} needs at least {needed} bytes but only {available} remain");
                 return DecodeSequence(type.ElementType, null, type.FixedLength, position);
+            }
             case AbiTypeKind.Tuple:
+            {
+                long available = _data.Length - position;
+                long needed = 0;
+                foreach (var component in type.Components) needed += component.HeadSize;
+                if (needed > available)
+                    throw _location.Fail(type, $"{type} needs at least {needed} bytes but only {available} remain");
                 return DecodeSequence(null, type.Components, type.Components.Count, position);
+            }
             default:
                 return DecodeWord(type, ReadWord(type, position));
         }

@@ -29,8 +29,7 @@ internal ref struct AbiEncoder(AbiLocation location)
     {
         if (values.Count != types.Count)
         {
-            throw new AbiException(
-                $"{types.Count} {label}{(types.Count == 1 ? "" : "s")} expected ({string.Join(",", types)}), got {values.Count}");
+            throw new AbiException($"{label}s: {types.Count} expected ({string.Join(",", types)}), got {values.Count}");
         }
         var normalized = new object[types.Count];
         for (var i = 0; i < types.Count; i++)

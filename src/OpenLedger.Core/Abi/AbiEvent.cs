@@ -23,6 +23,8 @@ public sealed class AbiEvent
     private readonly string[] _dataNames;
     private readonly int[] _dataPositions;
     private readonly int[] _indexedPositions;
+    private readonly string _fieldLabel;
+    private readonly string _indexedLabel;
 
     public AbiEvent(string name, IReadOnlyList<AbiParameter> parameters, bool anonymous = false)
     {
@@ -41,6 +43,8 @@ public sealed class AbiEvent
         _dataNames = [.. _dataPositions.Select(i => parameters[i].Name)];
         Signature = $"{name}({string.Join(",", parameters.Select(p => p.Type.ToString()))})";
         Topic0 = Keccak256.Hash(System.Text.Encoding.UTF8.GetBytes(Signature));
+        _fieldLabel = $"{name} field";
+        _indexedLabel = $"{name} indexed field";
     }
 
     public string Name { get; }
@@ -85,7 +89,7 @@ public sealed class AbiEvent
         foreach (var position in _indexedPositions) topics.Add(EncodeTopic(position, args[position]));
         var dataValues = new object?[_dataPositions.Length];
         for (var i = 0; i < dataValues.Length; i++) dataValues[i] = args[_dataPositions[i]];
-        var data = AbiCodec.Encode(_dataTypes, dataValues, [], $"{Name} field", _dataNames);
+        var data = AbiCodec.Encode(_dataTypes, dataValues, [], _fieldLabel, _dataNames);
         return (topics, data);
     }
 
@@ -121,9 +125,9 @@ public sealed class AbiEvent
             var topic = topics[firstIndexedTopic + i];
             values[position] = IsHashedWhenIndexed(parameter.Type)
                 ? topic
-                : AbiCodec.Decode([parameter.Type], topic.Bytes, $"{Name} indexed field", [parameter.Name])[0];
+                : AbiCodec.Decode([parameter.Type], topic.Bytes, _indexedLabel, [parameter.Name])[0];
         }
-        var dataValues = AbiCodec.Decode(_dataTypes, data, $"{Name} field", _dataNames);
+        var dataValues = AbiCodec.Decode(_dataTypes, data, _fieldLabel, _dataNames);
         for (var i = 0; i < dataValues.Length; i++) values[_dataPositions[i]] = dataValues[i];
         return values;
     }
@@ -146,7 +150,7 @@ public sealed class AbiEvent
     private Hash256 EncodeTopic(int position, object? value)
     {
         var parameter = Parameters[position];
-        var encoder = new AbiEncoder(new AbiLocation(stackalloc int[AbiType.MaxNesting + 1], $"{Name} indexed field", [parameter.Name]));
+        var encoder = new AbiEncoder(new AbiLocation(stackalloc int[AbiType.MaxNesting + 1], _indexedLabel, [parameter.Name]));
         var normalized = encoder.NormalizeAll([parameter.Type], [value], "value")[0];
         if (!IsHashedWhenIndexed(parameter.Type))
         {

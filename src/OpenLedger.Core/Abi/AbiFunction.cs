@@ -15,6 +15,9 @@ public sealed class AbiFunction
     private readonly AbiType[] _outputTypes;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
+    // Labels for error messages, built once: decoding runs on every transaction.
+    private readonly string _argumentLabel;
+    private readonly string _returnLabel;
 
     public AbiFunction(
         string name,
@@ -39,6 +42,8 @@ public sealed class AbiFunction
         Signature = $"{name}({string.Join(",", _inputTypes.Select(t => t.ToString()))})";
         _selector = Keccak256.HashToArray(System.Text.Encoding.UTF8.GetBytes(Signature))[..4];
         SelectorValue = BinaryPrimitives.ReadUInt32BigEndian(_selector);
+        _argumentLabel = $"{name} argument";
+        _returnLabel = $"{name} return value";
     }
 
     public string Name { get; }
@@ -100,10 +105,10 @@ public sealed class AbiFunction
     /// <summary>Selector followed by the ABI-encoded arguments.</summary>
     /// <remarks>C# passes a lone object[] argument as the whole params array: write
     /// <c>EncodeCall((object)tupleValues)</c> when the function takes a single tuple or array.</remarks>
-    public byte[] EncodeCall(params object?[] args) => AbiCodec.Encode(_inputTypes, args, _selector, "argument", _inputNames);
+    public byte[] EncodeCall(params object?[] args) => AbiCodec.Encode(_inputTypes, args, _selector, _argumentLabel, _inputNames);
 
     /// <summary>The ABI-encoded arguments alone, without the selector.</summary>
-    public byte[] EncodeArguments(params object?[] args) => AbiCodec.Encode(_inputTypes, args, [], "argument", _inputNames);
+    public byte[] EncodeArguments(params object?[] args) => AbiCodec.Encode(_inputTypes, args, [], _argumentLabel, _inputNames);
 
     /// <summary>Checks the selector, then decodes the arguments strictly (see <see cref="AbiCodec.Decode"/>).</summary>
     public object[] DecodeArguments(ReadOnlySpan<byte> calldata)
@@ -113,15 +118,15 @@ public sealed class AbiFunction
             var found = calldata.Length < 4 ? $"{calldata.Length} bytes of calldata" : $"selector 0x{Convert.ToHexStringLower(calldata[..4])}";
             throw new AbiException($"calldata is not a call to {Signature} (selector 0x{Convert.ToHexStringLower(_selector)}): found {found}");
         }
-        return AbiCodec.Decode(_inputTypes, calldata[4..], $"{Name} argument", _inputNames);
+        return AbiCodec.Decode(_inputTypes, calldata[4..], _argumentLabel, _inputNames);
     }
 
     /// <summary>True when <paramref name="calldata"/> starts with this function's selector.</summary>
     public bool HasSelector(ReadOnlySpan<byte> calldata) => calldata.Length >= 4 && calldata[..4].SequenceEqual(_selector);
 
-    public byte[] EncodeReturn(params object?[] values) => AbiCodec.Encode(_outputTypes, values, [], $"{Name} return value", _outputNames);
+    public byte[] EncodeReturn(params object?[] values) => AbiCodec.Encode(_outputTypes, values, [], _returnLabel, _outputNames);
 
-    public object[] DecodeReturn(ReadOnlySpan<byte> data) => AbiCodec.Decode(_outputTypes, data, $"{Name} return value", _outputNames);
+    public object[] DecodeReturn(ReadOnlySpan<byte> data) => AbiCodec.Decode(_outputTypes, data, _returnLabel, _outputNames);
 
     /// <summary>The canonical signature.</summary>
     public override string ToString() => Signature;

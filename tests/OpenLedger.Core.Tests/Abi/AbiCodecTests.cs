@@ -175,7 +175,7 @@ public class AbiCodecTests
                 [AbiType.Parse("(uint8,bool)[]")], [new object[] { new object[] { 1, true }, new object[] { 300, false } }])).Message);
         Assert.Contains("argument 0 (uint256): value is missing (null)",
             Assert.Throws<AbiException>(() => AbiCodec.Encode([AbiType.UInt256], [null])).Message);
-        Assert.Contains("2 arguments expected (uint256,bool), got 1",
+        Assert.Contains("arguments: 2 expected (uint256,bool), got 1",
             Assert.Throws<AbiException>(() => AbiCodec.Encode([AbiType.UInt256, AbiType.Bool], [1])).Message);
         Assert.Contains("unpaired UTF-16 surrogate",
             Assert.Throws<AbiException>(() => AbiCodec.Encode([AbiType.String], ["a\ud800b"])).Message);

@@ -87,7 +87,7 @@ public class AbiFunctionTests
     public void EncodeCall_RefusesTheWrongNumberOfArguments()
     {
         var transfer = AbiFunction.Parse("transfer(address to, uint256 amount)");
-        Assert.Equal("2 arguments expected (address,uint256), got 1",
+        Assert.Equal("transfer arguments: 2 expected (address,uint256), got 1",
             Assert.Throws<AbiException>(() => transfer.EncodeCall(Address.Zero)).Message);
     }
 

@@ -73,6 +73,16 @@ public class AbiStrictDecodingTests
     }
 
     [Fact]
+    public void HugeFixedArrayOfDynamicElements_IsRefusedBeforeAllocating()
+    {
+        // string[1000000000] has a 32-byte head; its element count must still fit the data.
+        Assert.Contains("argument 0 (string[1000000000]): string[1000000000] needs at least 32000000000 bytes but only 32 remain",
+            DecodeFails("string[1000000000]", Word("20") + Zero).Message);
+        Assert.Contains("argument 0 ((uint256[100000],string)): (uint256[100000],string) needs at least 3200032 bytes but only 32 remain",
+            DecodeFails("(uint256[100000],string)", Word("20") + Zero).Message);
+    }
+
+    [Fact]
     public void NonZeroPaddingAfterBytes_IsRefused()
     {
         Assert.Contains("argument 0 (bytes): non-zero padding after the 2 content bytes",
