@@ -1,0 +1,36 @@
+namespace OpenLedger.Consensus.Wal;
+
+/// <summary>
+/// A WAL in memory for tests and simulations; the instance is the "disk" that survives a simulated crash.
+/// <see cref="LoseUnsyncedTail"/> models a crash: entries appended without sync after the last synced one
+/// are lost, as they might be from an OS page cache.
+/// </summary>
+public sealed class InMemoryConsensusWal : IConsensusWal
+{
+    private readonly List<ConsensusInput> _entries = [];
+    private ulong _height;
+    private int _syncedCount;
+
+    public int Count => _entries.Count;
+
+    public void StartHeight(ulong height)
+    {
+        if (height == _height) return;
+        _entries.RemoveAll(e => e.InputHeight < height);
+        _syncedCount = _entries.Count;
+        _height = height;
+    }
+
+    public void Append(ConsensusInput input, bool sync)
+    {
+        _entries.Add(input);
+        if (sync) _syncedCount = _entries.Count;
+    }
+
+    public IReadOnlyList<ConsensusInput> Read(ulong height) => _entries.Where(e => e.InputHeight == height).ToArray();
+
+    public void LoseUnsyncedTail()
+    {
+        if (_syncedCount < _entries.Count) _entries.RemoveRange(_syncedCount, _entries.Count - _syncedCount);
+    }
+}

@@ -1,0 +1,55 @@
+using System.Buffers.Binary;
+using OpenLedger.Storage;
+
+namespace OpenLedger.Consensus.Wal;
+
+/// <summary>
+/// The WAL in the node database, column <see cref="DbColumn.Consensus"/>, keys "wal" + height (8 bytes,
+/// big-endian) + sequence (4 bytes, big-endian) so iteration returns a height's entries in order.
+/// A synced append (fsync) also makes every earlier append of the store durable.
+/// </summary>
+public sealed class KeyValueConsensusWal : IConsensusWal
+{
+    private static readonly byte[] Prefix = "wal"u8.ToArray();
+    private readonly IKeyValueStore _store;
+    private ulong _height;
+    private uint _nextSequence;
+
+    public KeyValueConsensusWal(IKeyValueStore store) => _store = store;
+
+    public void StartHeight(ulong height)
+    {
+        using (var batch = _store.CreateBatch())
+        {
+            foreach (var (key, _) in _store.Iterate(DbColumn.Consensus, Prefix))
+                if (key.Length == Prefix.Length + 12 && BinaryPrimitives.ReadUInt64BigEndian(key.AsSpan(Prefix.Length)) < height)
+                    batch.Delete(DbColumn.Consensus, key);
+            if (batch.Count > 0) _store.Write(batch);
+        }
+        _height = height;
+        _nextSequence = 0;
+        foreach (var (key, _) in _store.Iterate(DbColumn.Consensus, HeightPrefix(height)))
+            _nextSequence = Math.Max(_nextSequence, BinaryPrimitives.ReadUInt32BigEndian(key.AsSpan(Prefix.Length + 8)) + 1);
+    }
+
+    public void Append(ConsensusInput input, bool sync)
+    {
+        if (input.InputHeight != _height)
+            throw new InvalidOperationException($"WAL is at height {_height}; cannot append an input of height {input.InputHeight}");
+        var key = HeightPrefix(_height);
+        Array.Resize(ref key, key.Length + 4);
+        BinaryPrimitives.WriteUInt32BigEndian(key.AsSpan(key.Length - 4), _nextSequence++);
+        _store.Put(DbColumn.Consensus, key, input.Encode(), sync);
+    }
+
+    public IReadOnlyList<ConsensusInput> Read(ulong height) =>
+        _store.Iterate(DbColumn.Consensus, HeightPrefix(height)).Select(e => ConsensusInput.Decode(e.Value)).ToArray();
+
+    private static byte[] HeightPrefix(ulong height)
+    {
+        var key = new byte[Prefix.Length + 8];
+        Prefix.CopyTo(key, 0);
+        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(Prefix.Length), height);
+        return key;
+    }
+}

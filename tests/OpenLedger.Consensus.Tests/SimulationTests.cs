@@ -1,0 +1,59 @@
+using OpenLedger.Consensus.Tests.Simulation;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace OpenLedger.Consensus.Tests;
+
+/// <summary>
+/// Many short seeded runs rather than a few long ones: more fault schedules for the same wall time. A failing
+/// run names its seed; rerun it alone with <see cref="ConsensusSimulation"/> and the same options.
+/// </summary>
+public sealed class SimulationTests(ITestOutputHelper output)
+{
+    public static IEnumerable<object[]> FourValidatorSeeds => Enumerable.Range(1, 12).Select(s => new object[] { s });
+    public static IEnumerable<object[]> SevenValidatorSeeds => Enumerable.Range(101, 10).Select(s => new object[] { s });
+
+    [Theory]
+    [MemberData(nameof(FourValidatorSeeds))]
+    public void Four_validators_stay_safe_and_live_under_faults(int seed) =>
+        RunAndCheck(new SimulationOptions { Seed = seed, Validators = 4, TargetHeight = 150 });
+
+    [Theory]
+    [MemberData(nameof(SevenValidatorSeeds))]
+    public void Seven_validators_stay_safe_and_live_under_faults(int seed) =>
+        RunAndCheck(new SimulationOptions { Seed = seed, Validators = 7, TargetHeight = 150 });
+
+    [Fact]
+    public void Heavy_loss_and_long_chaos_still_converge()
+    {
+        RunAndCheck(new SimulationOptions
+        {
+            Seed = 7001, Validators = 4, TargetHeight = 80, LossRate = 0.25, DuplicateRate = 0.2, ChaosMs = 12_000, LivenessBoundMs = 60_000,
+        });
+    }
+
+    [Fact]
+    public void A_seed_reproduces_the_run_exactly()
+    {
+        var options = new SimulationOptions { Seed = 4242, Validators = 4, TargetHeight = 40 };
+        var first = new ConsensusSimulation(options).Run();
+        var second = new ConsensusSimulation(options).Run();
+        Assert.Empty(first.Failures);
+        Assert.Equal(first.TraceHash, second.TraceHash);
+        Assert.Equal(first.SimulatedMs, second.SimulatedMs);
+        Assert.Equal(first.Delivered, second.Delivered);
+        var other = new ConsensusSimulation(options with { Seed = 4243 }).Run();
+        Assert.NotEqual(first.TraceHash, other.TraceHash);
+    }
+
+    private void RunAndCheck(SimulationOptions options)
+    {
+        var result = new ConsensusSimulation(options).Run();
+        output.WriteLine(result.ToString());
+        Assert.True(result.Failures.Count == 0, $"seed {options.Seed} failed (rerun with this seed):\n{string.Join("\n", result.Failures)}\n{result}");
+        Assert.True(result.LowestCommittedHeight >= (ulong)options.TargetHeight, $"seed {options.Seed}: {result}");
+        Assert.True(result.LivenessMs >= 0 && result.LivenessMs <= options.LivenessBoundMs, $"seed {options.Seed}: liveness {result.LivenessMs} ms; {result}");
+        if (options.Equivocator)
+            Assert.True(result.EvidenceDetections > 0 && result.EvidencePending > 0, $"seed {options.Seed}: the equivocator was not detected; {result}");
+    }
+}
