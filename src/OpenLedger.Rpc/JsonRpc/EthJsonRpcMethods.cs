@@ -26,19 +26,19 @@ public sealed class EthJsonRpcMethods
         _options = options;
         _methods = new Dictionary<string, Method>(StringComparer.Ordinal)
         {
-            ["web3_clientVersion"] = Sync(_ => "openledger/v" + _backend.GetStatus().Version + "/dotnet"),
-            ["net_version"] = Sync(_ => _backend.ChainId.ToString(CultureInfo.InvariantCulture)),
-            ["net_listening"] = Sync(_ => true),
-            ["net_peerCount"] = Sync(_ => Quantity((ulong)_backend.GetStatus().PeerCount)),
-            ["eth_chainId"] = Sync(_ => Quantity(_backend.ChainId)),
-            ["eth_blockNumber"] = Sync(_ => Quantity(_backend.HeadBlockNumber)),
-            ["eth_accounts"] = Sync(_ => new JsonArray()),
-            ["eth_syncing"] = Sync(_ => Syncing()),
+            ["web3_clientVersion"] = NoParams(() => "openledger/v" + _backend.GetStatus().Version + "/dotnet"),
+            ["net_version"] = NoParams(() => _backend.ChainId.ToString(CultureInfo.InvariantCulture)),
+            ["net_listening"] = NoParams(() => true),
+            ["net_peerCount"] = NoParams(() => Quantity((ulong)_backend.GetStatus().PeerCount)),
+            ["eth_chainId"] = NoParams(() => Quantity(_backend.ChainId)),
+            ["eth_blockNumber"] = NoParams(() => Quantity(_backend.HeadBlockNumber)),
+            ["eth_accounts"] = NoParams(() => new JsonArray()),
+            ["eth_syncing"] = NoParams(() => Syncing()),
             ["eth_getBalance"] = Sync(GetBalance),
             ["eth_getTransactionCount"] = Sync(GetTransactionCount),
             ["eth_getCode"] = Sync(GetCode),
-            ["eth_gasPrice"] = Sync(_ => GasPrice()),
-            ["eth_maxPriorityFeePerGas"] = Sync(_ => Quantity(_backend.GetFeeSuggestion().SuggestedPriorityFee)),
+            ["eth_gasPrice"] = NoParams(() => GasPrice()),
+            ["eth_maxPriorityFeePerGas"] = NoParams(() => Quantity(_backend.GetFeeSuggestion().SuggestedPriorityFee)),
             ["eth_feeHistory"] = Sync(FeeHistory),
             ["eth_call"] = Sync(Call),
             ["eth_estimateGas"] = Sync(EstimateGas),
@@ -65,6 +65,12 @@ public sealed class EthJsonRpcMethods
     }
 
     private static Method Sync(Func<EthParams, JsonNode?> body) => (parameters, _) => ValueTask.FromResult(body(parameters));
+
+    private static Method NoParams(Func<JsonNode?> body) => (parameters, _) =>
+    {
+        parameters.ExpectAtMost(0);
+        return ValueTask.FromResult(body());
+    };
 
     private JsonNode Syncing()
     {
