@@ -8,6 +8,10 @@ public static class AbiCodec
 {
     private const int PathCapacity = AbiType.MaxNesting + 1;
 
+    /// <summary>
+    /// Encodes one value per type. Throws <see cref="AbiException"/> naming the argument when a value is missing,
+    /// of the wrong .NET type, out of range for its integer type, or of the wrong length (bytes&lt;M&gt;, T[k], tuples).
+    /// </summary>
     public static byte[] Encode(IReadOnlyList<AbiType> types, IReadOnlyList<object?> values) =>
         Encode(types, values, [], "argument", null);
 
@@ -19,13 +23,6 @@ public static class AbiCodec
     /// </summary>
     public static object[] Decode(IReadOnlyList<AbiType> types, ReadOnlySpan<byte> data) =>
         Decode(types, data, "argument", null);
-
-    /// <summary>Checks one value against its type and converts it the way <see cref="Encode"/> would.</summary>
-    public static void Validate(AbiType type, object? value)
-    {
-        var encoder = new AbiEncoder(new AbiLocation(stackalloc int[PathCapacity], "value", null));
-        encoder.NormalizeAll([type], [value], "value");
-    }
 
     internal static byte[] Encode(
         IReadOnlyList<AbiType> types, IReadOnlyList<object?> values, ReadOnlySpan<byte> prefix, string label, IReadOnlyList<string>? names)

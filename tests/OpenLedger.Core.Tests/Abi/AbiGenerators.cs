@@ -6,18 +6,6 @@ using OpenLedger.Core.Types;
 
 namespace OpenLedger.Core.Tests.Abi;
 
-/// <summary>A list of ABI types with one value per type, printed readably when a property fails.</summary>
-public sealed record AbiSample(AbiType[] Types, object[] Values)
-{
-    public override string ToString() => $"({string.Join(",", Types.Select(t => t.ToString()))}) = {AbiTestValues.Show(Values)}";
-}
-
-/// <summary>Arbitrary bytes offered to the decoder as data of the given types.</summary>
-public sealed record AbiGarbage(AbiType[] Types, byte[] Data)
-{
-    public override string ToString() => $"({string.Join(",", Types.Select(t => t.ToString()))}) <- 0x{Convert.ToHexStringLower(Data)}";
-}
-
 /// <summary>FsCheck generators for random (nested) ABI types and values of them.</summary>
 public static class AbiGenerators
 {
