@@ -1,0 +1,115 @@
+using OpenLedger.Consensus.Messages;
+using OpenLedger.Consensus.Tests.Support;
+using OpenLedger.Consensus.Wal;
+using OpenLedger.Core.Chain;
+using OpenLedger.Storage;
+using Xunit;
+
+namespace OpenLedger.Consensus.Tests;
+
+/// <summary>A restarted validator resumes its round from the WAL and never signs a conflicting message.</summary>
+public sealed class WalAndRestartTests
+{
+    private static readonly ProposedBlock BlockA = EngineHarness.Block("block A");
+    private static readonly ProposedBlock BlockB = EngineHarness.Block("block B");
+
+    [Fact]
+    public void A_restarted_engine_resumes_its_round_lock_and_votes()
+    {
+        var h = new EngineHarness(me: 0);
+        var round = h.RoundWhereOtherProposes(1);
+        h.Start();
+        EngineTests.GoToRound(h, round);
+        h.FeedAll([h.ProposalFor(round, BlockA), h.Valid(BlockA)]);
+        var precommitted = h.FeedAll(new[] { 1, 2 }.Select(v => h.Prevote(v, round, BlockA)));
+        var precommit = precommitted.SingleVote(VoteType.Precommit);
+
+        var replayed = h.Restart();
+        Assert.Equal((1UL, round, RoundStep.Precommit), (h.Engine.Height, h.Engine.Round, h.Engine.Step));
+        Assert.Equal((round, BlockA.Hash), (h.Engine.LockedRound, h.Engine.LockedBlock!.Hash));
+        Assert.Empty(replayed.OfType<SigningRefused>());
+        // Our own votes come back byte for byte and are sent again.
+        Assert.Contains(replayed.VotesCast(), v => v.Type == VoteType.Precommit && v.Round == round && v.Signature.SequenceEqual(precommit.Signature));
+
+        // The height still finishes after the restart.
+        var decided = h.FeedAll(new[] { 1, 2 }.Select(v => h.Precommit(v, round, BlockA)));
+        Assert.Equal(BlockA.Hash, Assert.Single(decided.OfType<CommitBlock>()).Block.Hash);
+    }
+
+    [Fact]
+    public void Without_its_wal_a_restarted_validator_refuses_to_vote_differently_in_the_same_round()
+    {
+        var h = new EngineHarness(me: 0);
+        var round = h.RoundWhereOtherProposes();
+        h.Start();
+        EngineTests.GoToRound(h, round);
+        var prevote = h.FeedAll([h.ProposalFor(round, BlockA), h.Valid(BlockA)]).SingleVote(VoteType.Prevote);
+        Assert.Equal(BlockA.Hash, prevote.BlockHash);
+
+        // The disk with the WAL is lost but the signing state survives: a new engine starts the height afresh.
+        var fresh = new TendermintEngine(EngineHarness.Config, new Signing.PrivValidator(new FakeVoteSigner(h.AddressOf(0)), h.SigningState),
+            FakeVoteVerifier.Instance, new InMemoryConsensusWal());
+        fresh.StartHeight(1, h.Validators, h.Queue);
+        var skipped = round == 0 ? [] : fresh.Handle(new VoteReceived(h.VoteBy(1, VoteType.Precommit, round, default)))
+            .Concat(fresh.Handle(new VoteReceived(h.VoteBy(2, VoteType.Precommit, round, default)))).ToArray();
+        Assert.Equal(round, fresh.Round);
+        var effects = fresh.Handle(new TimeoutFired(1, round, RoundStep.Propose)); // would prevote nil now
+        Assert.Empty(effects.VotesCast());
+        Assert.Contains("conflicting", Assert.Single(effects.OfType<SigningRefused>()).Reason);
+        Assert.Empty(skipped.VotesCast());
+    }
+
+    [Fact]
+    public void A_proposer_that_restarts_re_sends_the_same_proposal_instead_of_building_another()
+    {
+        var proposer = new EngineHarness().ProposerIndex(0);
+        var h = new EngineHarness(me: proposer);
+        h.Start();
+        var first = Assert.Single(h.Feed(new BlockToPropose(1, 0, BlockA)).OfType<BroadcastProposal>()).Proposal;
+        var replayed = h.Restart();
+        Assert.DoesNotContain(new RequestBlock(1, 0), replayed);
+        var again = Assert.Single(replayed.OfType<BroadcastProposal>()).Proposal;
+        Assert.Equal(first.Encode(), again.Encode());
+        // A late answer from the application for that round changes nothing.
+        Assert.Empty(h.Feed(new BlockToPropose(1, 0, BlockB)).OfType<BroadcastProposal>());
+    }
+
+    [Fact]
+    public void Key_value_wal_keeps_order_drops_old_heights_and_continues_sequences_after_reopening()
+    {
+        using var db = new MemoryStore();
+        var h = new EngineHarness();
+        var wal = new KeyValueConsensusWal(db);
+        wal.StartHeight(1);
+        ConsensusInput[] heightOne = [h.Prevote(1, 0, BlockA), new TimeoutFired(1, 0, RoundStep.Propose), h.Valid(BlockA)];
+        foreach (var input in heightOne) wal.Append(input, sync: false);
+        Assert.Equal(heightOne.Select(i => i.Encode()), wal.Read(1).Select(i => i.Encode()));
+
+        var reopened = new KeyValueConsensusWal(db);
+        reopened.StartHeight(1);
+        reopened.Append(new TimeoutFired(1, 0, RoundStep.Prevote), sync: true);
+        Assert.Equal(4, reopened.Read(1).Count);
+        Assert.Equal(new TimeoutFired(1, 0, RoundStep.Prevote), reopened.Read(1)[^1]);
+
+        reopened.StartHeight(2);
+        Assert.Empty(reopened.Read(1));
+        Assert.Throws<InvalidOperationException>(() => reopened.Append(new TimeoutFired(1, 0, RoundStep.Prevote), sync: false));
+        // The signing state shares the column and survives WAL pruning.
+        new Signing.KeyValueSigningStateStore(db).Save(new Signing.LastSignState(1, 0, RoundStep.Prevote, BlockA.Hash, new byte[65]));
+        reopened.StartHeight(3);
+        Assert.NotNull(new Signing.KeyValueSigningStateStore(db).Load());
+    }
+
+    [Fact]
+    public void In_memory_wal_loses_only_the_unsynced_tail_in_a_crash()
+    {
+        var h = new EngineHarness();
+        var wal = new InMemoryConsensusWal();
+        wal.StartHeight(1);
+        wal.Append(h.Prevote(1, 0, BlockA), sync: false);
+        wal.Append(h.Prevote(2, 0, BlockA), sync: true);
+        wal.Append(h.Prevote(3, 0, BlockA), sync: false);
+        wal.LoseUnsyncedTail();
+        Assert.Equal(2, wal.Read(1).Count);
+    }
+}
