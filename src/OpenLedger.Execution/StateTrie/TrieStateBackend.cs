@@ -90,6 +90,10 @@ public sealed class TrieStateBackend : IStateBackend
         _accounts.Commit(sink);
     }
 
+    /// <summary>Every account in the committed state at <see cref="Root"/> (keys are keccak256(address)).</summary>
+    public IEnumerable<(Hash256 AddressHash, StateAccount Account)> EnumerateAccounts() =>
+        new PatriciaTrie(_store, Root).Enumerate().Select(entry => (new Hash256(entry.Key), StateAccount.Decode(entry.Value)));
+
     public IReadOnlyList<byte[]> GetAccountProof(Address address) => _accounts.GetProof(address.Bytes);
 
     public IReadOnlyList<byte[]> GetStorageProof(Address address, Hash256 key) =>

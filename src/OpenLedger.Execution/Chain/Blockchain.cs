@@ -1,0 +1,217 @@
+using OpenLedger.Core.Chain;
+using OpenLedger.Core.Transactions;
+using OpenLedger.Core.Types;
+using OpenLedger.Execution.Genesis;
+using OpenLedger.Execution.Modules;
+using OpenLedger.Execution.Processing;
+using OpenLedger.Execution.State;
+using OpenLedger.Execution.StateTrie;
+using OpenLedger.Execution.TxPool;
+using OpenLedger.State.Trie;
+using OpenLedger.Storage;
+
+namespace OpenLedger.Execution.Chain;
+
+/// <summary>
+/// The canonical chain on disk: builds, validates and commits blocks on top of the head. With BFT finality
+/// there are no reorgs: a committed block is final, so the chain is a simple sequence and the head only moves
+/// forward, one atomic write batch (block, receipts, index, state nodes, commit, head) per block.
+/// Not thread-safe for writers: one block producer / consensus driver calls Build/Execute/Commit; readers use
+/// <see cref="Head"/> and <see cref="StateAt"/>, which see only committed data.
+/// </summary>
+public sealed class Blockchain
+{
+    private readonly BlockStore _store;
+    private readonly KeyValueTrieNodeStore _nodes;
+    private readonly BlockExecutor _executor;
+    private readonly Func<IWorldState, ChainParameters> _loadParameters;
+    private volatile ChainSnapshot _snapshot;
+
+    private Blockchain(BlockStore store, KeyValueTrieNodeStore nodes, GenesisDocument genesis, BlockExecutor executor,
+        Func<IWorldState, ChainParameters> loadParameters, ChainSnapshot snapshot)
+    {
+        _store = store;
+        _nodes = nodes;
+        Genesis = genesis;
+        _executor = executor;
+        _loadParameters = loadParameters;
+        _snapshot = snapshot;
+    }
+
+    public GenesisDocument Genesis { get; }
+
+    public ulong ChainId => Genesis.ChainId;
+
+    public BlockStore Store => _store;
+
+    public ModuleRegistry Modules => _executor.Modules;
+
+    public BlockHeader Head => _snapshot.Head;
+
+    /// <summary>The validator set that validates the next block.</summary>
+    public ValidatorSet Validators => _snapshot.NextValidators;
+
+    public ChainParameters Parameters => _snapshot.Parameters;
+
+    /// <summary>The base fee the next block must use.</summary>
+    public UInt128 NextBaseFee => BaseFeeCalculator.Next(Head.BaseFeePerGas, Head.GasUsed, Head.GasLimit, Parameters);
+
+    public event Action<Block, IReadOnlyList<TransactionReceipt>>? BlockCommitted;
+
+    /// <summary>Opens the chain in <paramref name="db"/>, writing the genesis block if the store is new.</summary>
+    public static Blockchain Open(IKeyValueStore db, GenesisDocument genesis, ModuleRegistry modules,
+        Func<IWorldState, ChainParameters>? loadParameters = null)
+    {
+        var store = new BlockStore(db);
+        var nodes = new KeyValueTrieNodeStore(db);
+        loadParameters ??= _ => genesis.Params;
+        var executor = new BlockExecutor(modules);
+        if (store.HeadHash is { } headHash)
+        {
+            var head = store.GetHeader(headHash) ?? throw new StorageException($"the head block {headHash} is missing from the database");
+            var genesisHash = store.GetHash(0);
+            var expected = GenesisBlockBuilder.Build(genesis, modules, new KeyValueTrieNodeStore(new MemoryStore())).Block.Hash;
+            if (genesisHash != expected)
+                throw new GenesisException($"the database was created from a different genesis (block 0 is {genesisHash}, this genesis file gives {expected})");
+            var next = store.GetValidatorSet(head.NextValidatorSetHash)
+                       ?? throw new StorageException($"validator set {head.NextValidatorSetHash} of the head block is missing");
+            var state = new WorldState(new TrieStateBackend(nodes, head.StateRoot));
+            return new Blockchain(store, nodes, genesis, executor, loadParameters, new ChainSnapshot(head, next, loadParameters(state)));
+        }
+
+        var built = GenesisBlockBuilder.Build(genesis, modules, nodes);
+        using (var batch = db.CreateBatch())
+        {
+            built.State.CommitTo(new WriteBatchTrieNodeSink(batch));
+            store.WriteValidatorSet(batch, built.Validators);
+            store.WriteBlock(batch, built.Block, built.Block.Encode(), [], Commit.Empty);
+            db.Write(batch, sync: true);
+        }
+        var genesisState = new WorldState(new TrieStateBackend(nodes, built.Block.Header.StateRoot));
+        return new Blockchain(store, nodes, genesis, executor, loadParameters,
+            new ChainSnapshot(built.Block.Header, built.Validators, loadParameters(genesisState)));
+    }
+
+    /// <summary>A read-only view of committed state at <paramref name="stateRoot"/> (the head's by default).</summary>
+    public TrieStateBackend StateAt(Hash256? stateRoot = null) => new(_nodes, stateRoot ?? Head.StateRoot);
+
+    public IAccountReader HeadAccounts => new StateAccountReader(StateAt());
+
+    /// <summary>Builds the next block from candidate transactions, dropping those that cannot be included.</summary>
+    public ExecutedBlock BuildBlock(ulong timestampMs, Address proposer, Commit lastCommit,
+        IReadOnlyList<Transaction> candidates, IReadOnlyList<DuplicateVoteEvidence> evidence)
+    {
+        var snapshot = _snapshot;
+        var parent = snapshot.Head;
+        var timestamp = Math.Max(timestampMs, parent.TimestampMs + 1);
+        var context = new BlockContext(parent.Number + 1, timestamp, proposer, NextBaseFee, snapshot.Parameters);
+        var backend = new TrieStateBackend(_nodes, parent.StateRoot);
+        var result = _executor.Execute(new WorldState(backend), Input(context, snapshot, candidates, lastCommit, evidence), dropInvalid: true);
+        var next = result.NextValidatorSet ?? snapshot.NextValidators;
+        var header = new BlockHeader
+        {
+            ParentHash = parent.Hash,
+            Number = context.Number,
+            TimestampMs = timestamp,
+            Proposer = proposer,
+            StateRoot = result.StateRoot,
+            TransactionsRoot = result.TransactionsRoot,
+            ReceiptsRoot = result.ReceiptsRoot,
+            LogsBloom = result.LogsBloom,
+            GasUsed = result.GasUsed,
+            GasLimit = snapshot.Parameters.BlockGasLimit,
+            BaseFeePerGas = context.BaseFee,
+            ValidatorSetHash = snapshot.NextValidators.Hash,
+            NextValidatorSetHash = next.Hash,
+            LastCommitHash = lastCommit.Hash,
+            EvidenceHash = Block.ComputeEvidenceHash(evidence),
+        };
+        var block = new Block { Header = header, Transactions = result.Included, LastCommit = lastCommit, Evidence = evidence };
+        return new ExecutedBlock
+        {
+            Block = block,
+            Encoded = block.Encode(),
+            Result = result,
+            State = backend,
+            NextValidators = next,
+            ParametersAfter = _loadParameters(new WorldState(backend)),
+        };
+    }
+
+    /// <summary>Validates someone else's block by re-executing it; throws <see cref="InvalidBlockException"/> saying what is wrong.</summary>
+    public ExecutedBlock ExecuteBlock(Block block, bool verifyLastCommit = true)
+    {
+        var snapshot = _snapshot;
+        var parent = snapshot.Head;
+        var h = block.Header;
+        Require(h.Number == parent.Number + 1, $"block {h.Number} does not follow the head {parent.Number}");
+        Require(h.ParentHash == parent.Hash, $"block {h.Number} has parent {h.ParentHash}, the head is {parent.Hash}");
+        Require(h.TimestampMs > parent.TimestampMs, $"block {h.Number} timestamp {h.TimestampMs} is not after its parent's {parent.TimestampMs}");
+        Require(h.GasLimit == snapshot.Parameters.BlockGasLimit, $"block gas limit {h.GasLimit}, expected {snapshot.Parameters.BlockGasLimit}");
+        Require(h.BaseFeePerGas == NextBaseFee, $"block base fee {h.BaseFeePerGas}, expected {NextBaseFee}");
+        Require(h.ValidatorSetHash == snapshot.NextValidators.Hash, "block names the wrong validator set");
+        Require(snapshot.NextValidators.Find(h.Proposer) is not null, $"proposer {h.Proposer} is not a validator");
+        Require(h.LastCommitHash == block.LastCommit.Hash, "last commit hash does not match the block's commit");
+        Require(h.EvidenceHash == Block.ComputeEvidenceHash(block.Evidence), "evidence hash does not match the block's evidence");
+        if (verifyLastCommit && parent.Number > 0)
+        {
+            var parentValidators = _store.GetValidatorSet(parent.ValidatorSetHash)
+                                   ?? throw new InvalidBlockException($"validator set of block {parent.Number} is unknown");
+            if (!CommitVerifier.TryVerify(block.LastCommit, parentValidators, ChainId, parent.Number, parent.Hash, out var error))
+                throw new InvalidBlockException($"block {h.Number} carries an invalid commit for its parent: {error}");
+        }
+
+        var context = new BlockContext(h.Number, h.TimestampMs, h.Proposer, h.BaseFeePerGas, snapshot.Parameters);
+        var backend = new TrieStateBackend(_nodes, parent.StateRoot);
+        var result = _executor.Execute(new WorldState(backend), Input(context, snapshot, block.Transactions, block.LastCommit, block.Evidence), dropInvalid: false);
+        var next = result.NextValidatorSet ?? snapshot.NextValidators;
+        Require(result.TransactionsRoot == h.TransactionsRoot, "transactions root mismatch");
+        Require(result.StateRoot == h.StateRoot, $"state root mismatch: block says {h.StateRoot}, execution gives {result.StateRoot}");
+        Require(result.ReceiptsRoot == h.ReceiptsRoot, "receipts root mismatch");
+        Require(result.GasUsed == h.GasUsed, $"gas used mismatch: block says {h.GasUsed}, execution gives {result.GasUsed}");
+        Require(result.LogsBloom.Equals(h.LogsBloom), "logs bloom mismatch");
+        Require(next.Hash == h.NextValidatorSetHash, "next validator set hash mismatch");
+        return new ExecutedBlock
+        {
+            Block = block,
+            Encoded = block.Encode(),
+            Result = result,
+            State = backend,
+            NextValidators = next,
+            ParametersAfter = _loadParameters(new WorldState(backend)),
+        };
+    }
+
+    /// <summary>Makes an executed block final: one synced atomic batch, then the head moves.</summary>
+    public void CommitBlock(ExecutedBlock executed, Commit commit)
+    {
+        var snapshot = _snapshot;
+        if (executed.Block.Header.ParentHash != snapshot.Head.Hash)
+            throw new InvalidOperationException($"block {executed.Block.Number} is not on top of the head {snapshot.Head.Number}");
+        var db = _store.Database;
+        using (var batch = db.CreateBatch())
+        {
+            executed.State.CommitTo(new WriteBatchTrieNodeSink(batch));
+            if (executed.NextValidators.Hash != snapshot.NextValidators.Hash) _store.WriteValidatorSet(batch, executed.NextValidators);
+            _store.WriteBlock(batch, executed.Block, executed.Encoded, executed.Result.Receipts, commit);
+            db.Write(batch, sync: true);
+        }
+        _snapshot = new ChainSnapshot(executed.Block.Header, executed.NextValidators, executed.ParametersAfter);
+        BlockCommitted?.Invoke(executed.Block, executed.Result.Receipts);
+    }
+
+    private static BlockExecutionInput Input(BlockContext context, ChainSnapshot snapshot, IReadOnlyList<Transaction> txs,
+        Commit lastCommit, IReadOnlyList<DuplicateVoteEvidence> evidence)
+    {
+        var feeRecipient = snapshot.NextValidators.Find(context.Proposer)?.Operator ?? context.Proposer;
+        var signers = lastCommit.Signatures.Select(s => s.Validator).ToList();
+        return new BlockExecutionInput(context, feeRecipient, txs, signers, null, evidence);
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition) throw new InvalidBlockException(message);
+    }
+
+    private sealed record ChainSnapshot(BlockHeader Head, ValidatorSet NextValidators, ChainParameters Parameters);
+}

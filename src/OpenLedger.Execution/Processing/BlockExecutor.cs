@@ -1,0 +1,94 @@
+using OpenLedger.Core.Chain;
+using OpenLedger.Core.Encoding;
+using OpenLedger.Core.Transactions;
+using OpenLedger.Core.Types;
+using OpenLedger.Execution.Modules;
+using OpenLedger.Execution.State;
+using OpenLedger.State.Trie;
+
+namespace OpenLedger.Execution.Processing;
+
+/// <summary>
+/// Executes a block: module begin-block hooks (emission, maturities), the transactions in order, end-block hooks
+/// (epochs), then commits the state changes and computes the header's roots. Deterministic: the same parent
+/// state and input always give the same result.
+/// </summary>
+public sealed class BlockExecutor(ModuleRegistry modules)
+{
+    private readonly TransactionProcessor _processor = new(modules);
+
+    public ModuleRegistry Modules => modules;
+
+    /// <param name="dropInvalid">
+    /// True when building a block: transactions that cannot be included are dropped and reported. False when
+    /// validating someone else's block: any such transaction makes the whole block invalid.
+    /// </param>
+    public BlockExecutionResult Execute(WorldState state, BlockExecutionInput input, bool dropInvalid)
+    {
+        var hookLogs = new List<LogEntry>();
+        var hooks = new BlockHookContext
+        {
+            Block = input.Block,
+            State = state,
+            LastCommitSigners = input.LastCommitSigners,
+            LastValidators = input.LastValidators,
+            Evidence = input.Evidence,
+            Logs = hookLogs,
+            Modules = modules,
+        };
+        modules.BeginBlock(hooks);
+
+        var included = new List<Transaction>(input.Transactions.Count);
+        var receipts = new List<TransactionReceipt>(input.Transactions.Count);
+        var dropped = new List<(Transaction, InvalidTransactionException)>();
+        ulong gasUsed = 0;
+        foreach (var tx in input.Transactions)
+        {
+            try
+            {
+                if (!tx.TryRecoverSender(out var sender, out var error))
+                    throw new InvalidTransactionException(TxInvalidReason.Stateless, $"invalid signature: {error}");
+                var receipt = _processor.Apply(tx, sender, input.Block, input.FeeRecipient, state, gasUsed, included.Count);
+                gasUsed = receipt.CumulativeGasUsed;
+                included.Add(tx);
+                receipts.Add(receipt);
+            }
+            catch (InvalidTransactionException e)
+            {
+                if (!dropInvalid) throw new InvalidBlockException($"transaction {tx.Hash} cannot be included: {e.Message}");
+                dropped.Add((tx, e));
+            }
+        }
+
+        modules.EndBlock(hooks);
+
+        var bloom = new Bloom();
+        foreach (var receipt in receipts) bloom.Merge(receipt.Bloom);
+        var stateRoot = state.Commit();
+        return new BlockExecutionResult(
+            included,
+            receipts,
+            dropped,
+            gasUsed,
+            bloom,
+            stateRoot,
+            ComputeOrderedRoot(included.Select(t => t.Encoded.ToArray())),
+            ComputeOrderedRoot(receipts.Select(r => r.EncodeConsensus())),
+            hooks.NextValidatorSet);
+    }
+
+    /// <summary>Ethereum's transactions/receipts root: a trie keyed by RLP(index).</summary>
+    public static Hash256 ComputeOrderedRoot(IEnumerable<byte[]> items)
+    {
+        var trie = new PatriciaTrie(new MemoryTrieNodeStore(), Hash256.EmptyTrieRoot);
+        var index = 0UL;
+        var key = new RlpWriter(16);
+        foreach (var item in items)
+        {
+            key.Reset();
+            key.WriteUInt64(index++);
+            trie.Set(key.WrittenSpan, item);
+        }
+        return trie.RootHash;
+    }
+}

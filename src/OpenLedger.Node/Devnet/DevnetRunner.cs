@@ -1,0 +1,266 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using OpenLedger.Core.Types;
+using OpenLedger.Execution;
+using OpenLedger.Execution.Genesis;
+using OpenLedger.Node.Cli;
+using OpenLedger.Node.Config;
+
+namespace OpenLedger.Node.Devnet;
+
+/// <summary>
+/// `openledger devnet`: generates one genesis for N validators and M funded dev accounts, gives each
+/// validator its own home and loopback ports, starts every node as a separate `openledger node` process,
+/// waits until all of them serve RPC and the chain makes progress, writes DIR/devnet.json, and stops the
+/// nodes cleanly on Ctrl-C / SIGTERM. Re-running with the same DIR restarts the same devnet.
+/// </summary>
+public sealed class DevnetRunner(string directory, int validators, int accounts, ulong chainId, TextWriter output)
+{
+    public static readonly UInt128 AccountBalance = Wei.FromOpen(1_000_000);
+    public static readonly UInt128 OperatorBalance = Wei.FromOpen(200_000);
+    public static readonly UInt128 SelfBond = Wei.FromOpen(100_000);
+
+    private readonly string _dir = Path.GetFullPath(directory);
+    private readonly List<Process> _processes = new();
+
+    public string ManifestPath => Path.Combine(_dir, "devnet.json");
+
+    public DevnetManifest Prepare()
+    {
+        if (File.Exists(ManifestPath))
+        {
+            var existing = DevnetManifest.Load(ManifestPath);
+            if (existing.Nodes.Count != validators)
+                throw new InvalidOperationException($"{_dir} holds a devnet of {existing.Nodes.Count} validators; use another --home or delete it to start {validators}");
+            output.WriteLine($"Restarting the devnet in {_dir} ({existing.Nodes.Count} validators)");
+            return existing;
+        }
+        if (validators < 1) throw new ArgumentException("--validators must be at least 1");
+        Directory.CreateDirectory(_dir);
+        output.WriteLine($"Creating a {validators}-validator devnet in {_dir}");
+
+        var genesis = GenesisBuilder.New(chainId, (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var devAccounts = new List<DevnetAccount>();
+        for (var i = 0; i < accounts; i++)
+        {
+            var key = DevnetKeys.Account(i);
+            genesis = GenesisBuilder.AddAccount(genesis, key.Address, AccountBalance, $"dev account {i}");
+            devAccounts.Add(new DevnetAccount(key.Address.ToChecksumString(), key.ToHex(), Wei.FormatOpen(AccountBalance) + " OPEN"));
+        }
+
+        var nodes = new List<DevnetNode>();
+        var initResults = new List<InitCommand.InitResult>();
+        for (var i = 0; i < validators; i++)
+        {
+            var name = $"node{i}";
+            var home = Path.Combine(_dir, name);
+            var config = new NodeConfig
+            {
+                Moniker = name,
+                GrpcListen = $"127.0.0.1:{FreePort()}",
+                JsonRpcListen = $"127.0.0.1:{FreePort()}",
+                MetricsListen = $"127.0.0.1:{FreePort()}",
+                P2PListen = $"/ip4/127.0.0.1/tcp/{FreePort()}",
+            };
+            var init = InitCommand.Initialize(home, name, null, force: false, config);
+            initResults.Add(init);
+            var operatorKey = DevnetKeys.Operator(i);
+            KeyFile.Write(Path.Combine(home, "keys", "operator_key.json"), operatorKey);
+            genesis = GenesisBuilder.AddAccount(genesis, operatorKey.Address, OperatorBalance, $"operator of {name}");
+            genesis = GenesisBuilder.AddValidator(genesis, operatorKey, init.ConsensusPublicKey, SelfBond, 500, name);
+            nodes.Add(new DevnetNode
+            {
+                Name = name,
+                Home = home,
+                Grpc = "http://" + config.GrpcListen,
+                JsonRpc = "http://" + config.JsonRpcListen,
+                Metrics = $"http://{config.MetricsListen}/metrics",
+                P2P = config.P2PListen + "/p2p/" + init.PeerId,
+                PeerId = init.PeerId,
+                ConsensusAddress = init.ConsensusAddress,
+                OperatorAddress = operatorKey.Address.ToChecksumString(),
+            });
+        }
+
+        var problems = GenesisRules.Validate(genesis);
+        if (problems.Count > 0) throw new GenesisException("generated genesis is invalid: " + string.Join("; ", problems));
+        var genesisPath = Path.Combine(_dir, "genesis.json");
+        genesis.Save(genesisPath);
+        foreach (var node in nodes) genesis.Save(Path.Combine(node.Home, "genesis.json"));
+
+        var manifest = new DevnetManifest { ChainId = chainId, Genesis = genesisPath, Nodes = nodes, Accounts = devAccounts };
+        manifest.Save(ManifestPath);
+        return manifest;
+    }
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        var manifest = Prepare();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        try
+        {
+            foreach (var node in manifest.Nodes) _processes.Add(StartNode(node));
+            manifest = manifest with
+            {
+                Nodes = manifest.Nodes.Select((n, i) => n with { ProcessId = _processes[i].Id }).ToList(),
+            };
+            manifest.Save(ManifestPath);
+            await WaitUntilReadyAsync(manifest, stop.Token);
+            PrintSummary(manifest);
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(500, stop.Token).ContinueWith(_ => { });
+                for (var i = 0; i < _processes.Count; i++)
+                {
+                    if (_processes[i].HasExited && !stop.IsCancellationRequested)
+                    {
+                        output.WriteLine($"{manifest.Nodes[i].Name} exited with code {_processes[i].ExitCode}; see {Path.Combine(manifest.Nodes[i].Home, "node.log")}");
+                        stop.Cancel();
+                    }
+                }
+            }
+            return 0;
+        }
+        finally
+        {
+            await StopAllAsync();
+        }
+    }
+
+    private Process StartNode(DevnetNode node)
+    {
+        var (file, prefix) = SelfCommand();
+        var info = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in prefix) info.ArgumentList.Add(arg);
+        info.ArgumentList.Add("node");
+        info.ArgumentList.Add("--home");
+        info.ArgumentList.Add(node.Home);
+        var logPath = Path.Combine(node.Home, "node.log");
+        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.Exited += (_, _) => { lock (log) log.Dispose(); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        output.WriteLine($"  started {node.Name} (pid {process.Id}), log {logPath}");
+        return process;
+    }
+
+    private async Task WaitUntilReadyAsync(DevnetManifest manifest, CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        var ready = new bool[manifest.Nodes.Count];
+        while (!ready.All(r => r))
+        {
+            ct.ThrowIfCancellationRequested();
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("devnet nodes did not become ready within 90 s; see node.log in each node's home");
+            for (var i = 0; i < ready.Length; i++)
+            {
+                if (ready[i]) continue;
+                if (_processes[i].HasExited)
+                    throw new InvalidOperationException($"{manifest.Nodes[i].Name} exited with code {_processes[i].ExitCode} during start; see {Path.Combine(manifest.Nodes[i].Home, "node.log")}");
+                var height = await BlockNumberAsync(http, manifest.Nodes[i].JsonRpc, ct);
+                if (height is >= 1)
+                {
+                    ready[i] = true;
+                    output.WriteLine($"  {manifest.Nodes[i].Name} ready at block {height}");
+                }
+            }
+            if (!ready.All(r => r)) await Task.Delay(250, ct);
+        }
+    }
+
+    private static async Task<ulong?> BlockNumberAsync(HttpClient http, string url, CancellationToken ct)
+    {
+        try
+        {
+            using var content = new StringContent("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]}", System.Text.Encoding.UTF8, "application/json");
+            using var response = await http.PostAsync(url, content, ct);
+            var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+            var hex = json.RootElement.GetProperty("result").GetString();
+            return Convert.ToUInt64(hex, 16);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or KeyNotFoundException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    private void PrintSummary(DevnetManifest manifest)
+    {
+        output.WriteLine();
+        output.WriteLine($"Devnet (chain id {manifest.ChainId}) is running. Manifest: {ManifestPath}");
+        foreach (var n in manifest.Nodes)
+            output.WriteLine($"  {n.Name}: JSON-RPC {n.JsonRpc}  gRPC {n.Grpc}  metrics {n.Metrics}\n         p2p {n.P2P}");
+        output.WriteLine();
+        output.WriteLine("Funded dev accounts (INSECURE keys, derived from public labels; devnet only):");
+        foreach (var a in manifest.Accounts) output.WriteLine($"  {a.Address}  {a.PrivateKey}  {a.Balance}");
+        output.WriteLine();
+        output.WriteLine("Press Ctrl-C to stop.");
+    }
+
+    private async Task StopAllAsync()
+    {
+        foreach (var p in _processes.Where(p => !p.HasExited)) SendSigterm(p.Id);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        foreach (var p in _processes)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left > TimeSpan.Zero)
+            {
+                using var timeout = new CancellationTokenSource(left);
+                try
+                {
+                    await p.WaitForExitAsync(timeout.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+            if (!p.HasExited)
+            {
+                output.WriteLine($"  pid {p.Id} did not stop in time; killing it");
+                p.Kill(entireProcessTree: true);
+            }
+        }
+        output.WriteLine("Devnet stopped.");
+    }
+
+    /// <summary>How to start this same program again: the apphost directly, or `dotnet openledger.dll`.</summary>
+    public static (string File, string[] Prefix) SelfCommand()
+    {
+        var processPath = Environment.ProcessPath ?? "dotnet";
+        var entry = typeof(DevnetRunner).Assembly.Location;
+        return Path.GetFileNameWithoutExtension(processPath) == "dotnet" ? (processPath, new[] { entry }) : (processPath, []);
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+
+    private static void SendSigterm(int pid)
+    {
+        if (!OperatingSystem.IsWindows()) kill(pid, 15);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}

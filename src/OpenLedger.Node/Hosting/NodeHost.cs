@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Execution.Chain;
+using OpenLedger.Execution.Genesis;
+using OpenLedger.Execution.Json;
+using OpenLedger.Execution.Modules;
+using OpenLedger.Execution.TxPool;
+using OpenLedger.Node.Config;
+using OpenLedger.Node.Cli;
+using OpenLedger.Node.Consensus;
+using OpenLedger.Node.Rpc;
+using OpenLedger.Rpc;
+using OpenLedger.Storage;
+using Prometheus;
+using Serilog;
+
+namespace OpenLedger.Node.Hosting;
+
+/// <summary>
+/// The composition root of a running node: storage, chain, mempool, RPC servers, metrics and block
+/// production, started in dependency order and stopped in reverse. Nothing committed is lost on stop: every
+/// block is one synced write batch, so even a kill between two steps leaves a consistent database.
+/// </summary>
+public sealed class NodeHost : IAsyncDisposable
+{
+    private readonly ILogger _log;
+    private readonly List<Func<ValueTask>> _stops = new();
+    private CancellationTokenSource? _production;
+    private Task? _producerTask;
+
+    private NodeHost(ILogger log) => _log = log;
+
+    public required string Home { get; init; }
+    public Blockchain Chain { get; private set; } = null!;
+    public TransactionPool Pool { get; private set; } = null!;
+    public NodeEndpoints Endpoints { get; private set; } = null!;
+
+    public static async Task<NodeHost> StartAsync(string home, ILogger log, CancellationToken ct)
+    {
+        var host = new NodeHost(log) { Home = Path.GetFullPath(home) };
+        try
+        {
+            await host.StartComponentsAsync(ct);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartComponentsAsync(CancellationToken ct)
+    {
+        var config = NodeConfig.Load(Home);
+        var genesisPath = config.Resolve(Home, config.GenesisFile);
+        var genesis = GenesisDocument.Load(genesisPath);
+        var problems = GenesisRules.Validate(genesis);
+        if (problems.Count > 0) throw new GenesisException($"{genesisPath} is invalid:\n  - " + string.Join("\n  - ", problems));
+        _log.Information("secp256k1 backend: {Backend} ({Reason})", Secp256k1.BackendName, Secp256k1.BackendSelectionReason);
+
+        var dataDir = config.Resolve(Home, config.DataDirectory);
+        var db = RocksDbStore.Open(dataDir);
+        _stops.Add(() =>
+        {
+            db.Dispose();
+            return ValueTask.CompletedTask;
+        });
+
+        var modules = ModuleCatalog.Create(genesis);
+        Chain = Blockchain.Open(db, genesis, modules.Registry, modules.LoadParameters);
+        _log.Information("Chain {ChainId} opened at block {Height} {Hash} (state root {StateRoot})",
+            Chain.ChainId, Chain.Head.Number, Chain.Head.Hash, Chain.Head.StateRoot);
+
+        Pool = new TransactionPool(Chain.ChainId, Chain.Parameters, Chain.NextBaseFee,
+            new TxPoolOptions { MaxTransactions = config.MempoolMaxTransactions, MaxPerSender = config.MempoolMaxPerSender });
+
+        var metrics = new NodeMetrics();
+        var lastTimestamp = Chain.Head.TimestampMs;
+        metrics.Height.Set(Chain.Head.Number);
+        Chain.BlockCommitted += (block, _) =>
+        {
+            metrics.Height.Set(block.Number);
+            metrics.Blocks.Inc();
+            metrics.Transactions.Inc(block.Transactions.Count);
+            metrics.GasUsed.Set(block.Header.GasUsed);
+            metrics.BlockInterval.Observe((block.Header.TimestampMs - lastTimestamp) / 1000.0);
+            metrics.BaseFee.Set((double)Chain.NextBaseFee);
+            metrics.MempoolSize.Set(Pool.Count);
+            lastTimestamp = block.Header.TimestampMs;
+        };
+
+        var backend = new ChainBackend(Chain, Pool, new NoNetwork(), modules.Views);
+        backend.TransactionAccepted += _ => metrics.MempoolSize.Set(Pool.Count);
+        var rpc = await RpcHosting.StartAsync(backend, new RpcOptions { GrpcEndpoint = config.GrpcListen, JsonRpcEndpoint = config.JsonRpcListen }, _log, ct);
+        _stops.Add(() => rpc.DisposeAsync());
+
+        var metricsEndpoint = RpcOptions.ParseEndpoint(config.MetricsListen);
+        if (metricsEndpoint.Port == 0) metricsEndpoint.Port = FreePort(metricsEndpoint.Address);
+        var metricServer = new KestrelMetricServer(metricsEndpoint.Address.ToString(), metricsEndpoint.Port);
+        metricServer.Start();
+        _stops.Add(async () => await metricServer.StopAsync());
+
+        Endpoints = new NodeEndpoints
+        {
+            Grpc = rpc.GrpcAddress?.ToString().TrimEnd('/') ?? "",
+            JsonRpc = rpc.JsonRpcAddress?.ToString().TrimEnd('/') ?? "",
+            Metrics = $"http://{metricsEndpoint.Address}:{metricsEndpoint.Port}/metrics",
+            ProcessId = Environment.ProcessId,
+        };
+        File.WriteAllText(Path.Combine(Home, "endpoints.json"), JsonSerializer.Serialize(Endpoints, OpenLedgerJson.Options) + "\n");
+
+        StartBlockProduction(config);
+        _log.Information("Node ready: gRPC {Grpc}, JSON-RPC {JsonRpc}, metrics {Metrics}", Endpoints.Grpc, Endpoints.JsonRpc, Endpoints.Metrics);
+    }
+
+    private void StartBlockProduction(NodeConfig config)
+    {
+        if (config.ConsensusKeyFile is null)
+        {
+            _log.Information("No consensus key configured: following the chain without producing blocks");
+            return;
+        }
+        var key = KeyFile.Read(config.Resolve(Home, config.ConsensusKeyFile));
+        if (Chain.Validators.Find(key.Address) is null)
+        {
+            _log.Information("Consensus key {Address} is not in the validator set: following the chain", key.Address);
+            return;
+        }
+        if (Chain.Validators.Count > 1)
+            throw new InvalidOperationException(
+                $"the validator set has {Chain.Validators.Count} validators; multi-validator BFT consensus is not wired into this build yet");
+        var producer = new SoloBlockProducer(Chain, Pool, key, TimeProvider.System, _log);
+        _production = new CancellationTokenSource();
+        var token = _production.Token;
+        _producerTask = Task.Run(async () =>
+        {
+            try
+            {
+                await producer.RunAsync(token);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _log.Fatal(e, "Block production stopped");
+            }
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_production is not null)
+        {
+            await _production.CancelAsync();
+            if (_producerTask is not null) await _producerTask;
+            _production.Dispose();
+        }
+        for (var i = _stops.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                await _stops[i]();
+            }
+            catch (Exception e)
+            {
+                _log.Warning(e, "Error while stopping a component");
+            }
+        }
+        _stops.Clear();
+    }
+
+    private static int FreePort(IPAddress address)
+    {
+        using var listener = new TcpListener(address, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}

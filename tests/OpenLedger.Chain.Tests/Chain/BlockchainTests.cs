@@ -1,0 +1,175 @@
+using OpenLedger.Chain.Tests.Support;
+using OpenLedger.Core.Chain;
+using OpenLedger.Core.Types;
+using OpenLedger.Execution;
+using OpenLedger.Execution.Chain;
+using OpenLedger.Execution.Processing;
+using OpenLedger.Storage;
+using Xunit;
+
+namespace OpenLedger.Chain.Tests.Chain;
+
+public class BlockchainTests
+{
+    private static readonly Address Carol = Address.FromUInt64(0xca401);
+
+    [Fact]
+    public void Transfer_MovesValue_BurnsBaseFee_PaysTipToProposer_AndKeepsSupply()
+    {
+        using var t = new TestChain();
+        var alice = TestChain.Users[0];
+        var baseFee = t.Chain.NextBaseFee;
+        var operatorBefore = t.Balance(TestChain.ValidatorOperator.Address);
+        var tx = t.Transfer(alice, Carol, Wei.FromOpen(5), tip: 2 * Wei.PerGwei);
+        t.Submit(tx);
+
+        var block = t.ProduceBlock();
+
+        Assert.Single(block.Block.Transactions);
+        var receipt = Assert.Single(block.Result.Receipts);
+        Assert.True(receipt.Success);
+        Assert.Equal(21_000UL, receipt.GasUsed);
+        Assert.Equal(baseFee + 2 * Wei.PerGwei, receipt.EffectiveGasPrice);
+        Assert.Equal(Wei.FromOpen(5), t.Balance(Carol));
+        Assert.Equal(TestChain.UserBalance - Wei.FromOpen(5) - 21_000 * (baseFee + 2 * Wei.PerGwei), t.Balance(alice.Address));
+        Assert.Equal(21_000 * baseFee, t.Balance(SystemAddresses.Burn));
+        Assert.Equal(operatorBefore + 21_000 * 2 * Wei.PerGwei, t.Balance(TestChain.ValidatorOperator.Address));
+        Assert.Equal(1UL, t.Chain.HeadAccounts.GetNonce(alice.Address));
+        t.AssertSupply();
+
+        var location = t.Chain.Store.GetTransactionLocation(tx.Hash);
+        Assert.Equal(1UL, location!.Value.BlockNumber);
+        var stored = t.Chain.Store.GetReceipts(block.Block.Hash)!;
+        Assert.Equal(receipt.EncodeStorage(), Assert.Single(stored).EncodeStorage());
+    }
+
+    [Fact]
+    public void ManyBlocks_KeepTheSupplyInvariant_AfterEveryBlock()
+    {
+        using var t = new TestChain();
+        var random = new Random(7);
+        for (var height = 0; height < 15; height++)
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                var from = TestChain.Users[random.Next(TestChain.Users.Length)];
+                var to = random.Next(3) == 0 ? Address.FromUInt64((ulong)random.Next(1, 50)) : TestChain.Users[random.Next(TestChain.Users.Length)].Address;
+                t.Submit(t.Transfer(from, to, (UInt128)random.Next(1, 1_000_000), tip: (UInt128)random.Next(0, 3) * Wei.PerGwei));
+            }
+            var block = t.ProduceBlock();
+            Assert.Equal(6, block.Block.Transactions.Count);
+            Assert.All(block.Result.Receipts, r => Assert.True(r.Success));
+            t.AssertSupply();
+        }
+        Assert.Equal(0, t.Pool.Count);
+    }
+
+    [Fact]
+    public void AnotherNode_ReExecutesEveryBlock_ToTheSameRoots()
+    {
+        using var producer = new TestChain();
+        using var follower = new TestChain();
+        for (var i = 0; i < 5; i++)
+        {
+            producer.Submit(producer.Transfer(TestChain.Users[i], Carol, Wei.FromOpen(1)));
+            var produced = producer.ProduceBlock();
+            var commit = producer.Chain.Store.GetCommit(produced.Block.Number)!;
+            var replayed = follower.Chain.ExecuteBlock(Block.Decode(produced.Encoded));
+            follower.Chain.CommitBlock(replayed, commit);
+            Assert.Equal(producer.Chain.Head.Hash, follower.Chain.Head.Hash);
+            Assert.Equal(producer.Chain.Head.StateRoot, follower.Chain.Head.StateRoot);
+        }
+    }
+
+    [Fact]
+    public void TamperedBlock_IsRejectedWithTheReason()
+    {
+        using var producer = new TestChain();
+        using var follower = new TestChain();
+        producer.Submit(producer.Transfer(TestChain.Users[0], Carol, Wei.FromOpen(1)));
+        var block = producer.ProduceBlock().Block;
+        var forged = block with { Header = block.Header with { StateRoot = Hash256.Parse("0x" + new string('1', 64)) } };
+        var error = Assert.Throws<InvalidBlockException>(() => follower.Chain.ExecuteBlock(forged));
+        Assert.Contains("state root mismatch", error.Message);
+
+        var wrongBase = block with { Header = block.Header with { BaseFeePerGas = block.Header.BaseFeePerGas + 1 } };
+        Assert.Contains("base fee", Assert.Throws<InvalidBlockException>(() => follower.Chain.ExecuteBlock(wrongBase)).Message);
+    }
+
+    [Fact]
+    public void BlockWithABadParentCommit_IsRejected()
+    {
+        using var producer = new TestChain();
+        using var follower = new TestChain();
+        var first = producer.ProduceBlock();
+        follower.Chain.CommitBlock(follower.Chain.ExecuteBlock(first.Block), producer.Chain.Store.GetCommit(1)!);
+        var second = producer.ProduceBlock().Block;
+        var impostor = TestChain.Key("impostor");
+        var digest = Vote.SigningDigest(producer.Genesis.ChainId, VoteType.Precommit, 1, 0, first.Block.Hash);
+        var badCommit = new Commit { Height = 1, Round = 0, BlockHash = first.Block.Hash, Signatures = [new CommitSignature(impostor.Address, impostor.Sign(digest).ToCompact65())] };
+        var header = second.Header with { LastCommitHash = badCommit.Hash };
+        var forged = second with { Header = header, LastCommit = badCommit };
+        var error = Assert.Throws<InvalidBlockException>(() => follower.Chain.ExecuteBlock(forged));
+        Assert.Contains("invalid commit", error.Message);
+    }
+
+    [Fact]
+    public void BaseFee_RisesWhenBlocksAreOverTarget_AndFallsBackToTheFloor()
+    {
+        using var t = new TestChain(genesis: TestChain.CreateGenesis(p => p with { BlockGasLimit = 84_000 }));
+        var floor = t.Chain.Parameters.MinBaseFee;
+        Assert.Equal(floor, t.Chain.NextBaseFee);
+        for (var i = 0; i < 4; i++) t.Submit(t.Transfer(TestChain.Users[i], Carol, 1));
+        t.ProduceBlock();
+        // 84,000 used of a 42,000 target: +1/8.
+        Assert.Equal(floor + floor / 8, t.Chain.NextBaseFee);
+        t.ProduceBlock();
+        Assert.Equal(floor, t.Chain.NextBaseFee);
+    }
+
+    [Fact]
+    public void Restart_ResumesAtTheLastCommittedBlock_WithTheSameStateRoot()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "openledger-chain-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Hash256 headHash, stateRoot;
+            ulong number;
+            using (var t = new TestChain(RocksDbStore.Open(dir)))
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    t.Submit(t.Transfer(TestChain.Users[i], Carol, Wei.FromOpen(2)));
+                    t.ProduceBlock();
+                }
+                headHash = t.Chain.Head.Hash;
+                stateRoot = t.Chain.Head.StateRoot;
+                number = t.Chain.Head.Number;
+            }
+            using (var t = new TestChain(RocksDbStore.Open(dir)))
+            {
+                Assert.Equal(number, t.Chain.Head.Number);
+                Assert.Equal(headHash, t.Chain.Head.Hash);
+                Assert.Equal(stateRoot, t.Chain.Head.StateRoot);
+                Assert.Equal(Wei.FromOpen(6), t.Balance(Carol));
+                t.Submit(t.Transfer(TestChain.Users[4], Carol, Wei.FromOpen(1)));
+                Assert.Equal(number + 1, t.ProduceBlock().Block.Number);
+                t.AssertSupply();
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void OpeningWithADifferentGenesis_IsRefused()
+    {
+        using var db = new MemoryStore();
+        _ = new TestChain(db);
+        var other = TestChain.CreateGenesis(p => p with { BlockGasLimit = 30_000_000 });
+        var error = Assert.Throws<OpenLedger.Execution.Genesis.GenesisException>(() => Blockchain.Open(db, other, OpenLedger.Execution.Modules.ModuleRegistry.Empty));
+        Assert.Contains("different genesis", error.Message);
+    }
+}
