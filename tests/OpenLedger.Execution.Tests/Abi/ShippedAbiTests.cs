@@ -1,0 +1,64 @@
+using System.Runtime.CompilerServices;
+using OpenLedger.Core.Abi;
+using OpenLedger.Execution.Modules.Common;
+using OpenLedger.Execution.Modules.Datanets;
+using OpenLedger.Execution.Modules.Governance;
+using OpenLedger.Execution.Modules.Models;
+using OpenLedger.Execution.Modules.Staking;
+using Xunit;
+
+namespace OpenLedger.Execution.Tests.Abi;
+
+/// <summary>
+/// docs/abi/*.json must be exactly what the modules dispatch on. To regenerate after changing a module, run the
+/// tests with OL_WRITE_ABI=1.
+/// </summary>
+public sealed class ShippedAbiTests
+{
+    public static TheoryData<string> Modules => new() { "staking", "datanets", "models", "governance" };
+
+    private static SystemModuleBase Create(string name) => name switch
+    {
+        "staking" => new StakingModule(),
+        "datanets" => new DatanetsModule(),
+        "models" => new ModelsModule(),
+        _ => new GovernanceModule(),
+    };
+
+    private static string AbiPath(string name, [CallerFilePath] string here = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "..", "docs", "abi", name + ".json"));
+
+    [Theory]
+    [MemberData(nameof(Modules))]
+    public void Shipped_json_abi_equals_the_generated_one(string name)
+    {
+        var generated = AbiJson.Serialize(Create(name).Abi);
+        var path = AbiPath(name);
+        if (Environment.GetEnvironmentVariable("OL_WRITE_ABI") == "1")
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, generated);
+        }
+        Assert.True(File.Exists(path), $"{path} is missing; run the tests with OL_WRITE_ABI=1 to generate it");
+        Assert.Equal(generated, File.ReadAllText(path));
+        // And it reads back to the same selectors and event topics.
+        var parsed = AbiJson.Parse(File.ReadAllText(path));
+        Assert.Equal(Create(name).Abi.Functions.Select(f => f.Signature), parsed.Functions.Select(f => f.Signature));
+        Assert.Equal(Create(name).Abi.Events.Select(e => e.Topic0), parsed.Events.Select(e => e.Topic0));
+    }
+
+    [Fact]
+    public void Calls_with_value_to_views_or_unknown_selectors_revert_with_reasons()
+    {
+        var c = new Support.TestChain().Start();
+        var error = Assert.Throws<OpenLedger.Execution.Modules.ModuleRevertException>(() => c.Models.Call(new OpenLedger.Execution.Modules.ModuleCall
+        {
+            Block = c.Block, Caller = c[0], Value = 0, Data = new byte[] { 1, 2, 3, 4 }, IsStatic = false, State = c.State,
+            Gas = new OpenLedger.Execution.Gas.GasMeter(1_000_000), Logs = new(), Modules = c.Registry,
+        }));
+        Assert.Equal("Models module has no function with selector 0x01020304", error.Reason);
+        Assert.Equal("claim is not payable: send no value (got 1 OPEN)", c.Fails(c[0], c.Models, "claim", OpenLedger.Core.Types.Wei.PerOpen));
+        Assert.Contains("read-only", Assert.Throws<OpenLedger.Execution.Modules.ModuleRevertException>(
+            () => c.View(c.Datanets, "createDatanet", "x", "", (byte)0, true)).Reason);
+    }
+}
