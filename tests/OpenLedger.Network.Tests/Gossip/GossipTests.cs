@@ -103,3 +103,31 @@ public class GossipTests
         Assert.Equal(-10, b.Gossip.GetScore(a.LocalPeerId));
     }
 }
+
+public class GossipLazyPullTests
+{
+    private const string Topic = "/openledger/161200/consensus/1";
+
+    [Fact]
+    public async Task A_peer_outside_the_mesh_gets_the_message_through_ihave_and_iwant()
+    {
+        // The publisher keeps no mesh (D_hi = 0 prunes every GRAFT) and does not flood, so the only way the
+        // message can reach the subscriber is the heartbeat's IHAVE followed by the subscriber's IWANT.
+        var noMesh = TestHosts.FastGossip with { D = 0, DLow = 0, DHigh = 0, DLazy = 3, FloodPublish = false };
+        await using var publisher = await TestHosts.StartAsync(o => o with { Gossip = noMesh });
+        await using var subscriber = await TestHosts.StartAsync();
+        var received = new System.Collections.Concurrent.ConcurrentQueue<OpenLedger.Network.Gossip.GossipMessage>();
+        publisher.Gossip.Subscribe(Topic);
+        subscriber.Gossip.Subscribe(Topic);
+        subscriber.Gossip.MessageReceived += received.Enqueue;
+        await subscriber.DialAsync(TestHosts.AddressOf(publisher), TestHosts.Timeout());
+        Assert.True(await Eventually.TrueAsync(() => publisher.Gossip.PeersSubscribedTo(Topic).Count == 1, TimeSpan.FromSeconds(5)));
+        await Task.Delay(400); // let the subscriber's GRAFT be answered with PRUNE
+
+        Assert.Equal(0, await publisher.Gossip.PublishAsync(Topic, [0x42]));
+        Assert.True(await Eventually.TrueAsync(() => received.Count == 1, TimeSpan.FromSeconds(5)));
+        Assert.Equal([(byte)0x42], received.Single().Data);
+        Assert.Empty(publisher.Gossip.MeshPeers(Topic));
+        Assert.DoesNotContain(publisher.LocalPeerId, subscriber.Gossip.MeshPeers(Topic)); // pruned, in backoff
+    }
+}
