@@ -121,17 +121,34 @@ public sealed class TxGrpcService(INodeBackend backend, RpcOptions options) : Tx
     /// </summary>
     private async Task<ReceiptLookup> WaitAsync(Core.Types.Hash256 hash, CancellationToken cancellationToken)
     {
-        await using var blocks = backend.SubscribeBlocks(cancellationToken).GetAsyncEnumerator(cancellationToken);
-        var next = blocks.MoveNextAsync();
-        while (true)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var blocks = backend.SubscribeBlocks(stop.Token).GetAsyncEnumerator(stop.Token);
+        var next = blocks.MoveNextAsync().AsTask();
+        try
         {
-            if (backend.GetReceipt(hash) is { } receipt) return receipt;
-            if (await next)
+            while (true)
             {
-                next = blocks.MoveNextAsync();
-                continue;
+                if (backend.GetReceipt(hash) is { } receipt) return receipt;
+                if (await next)
+                {
+                    next = blocks.MoveNextAsync().AsTask();
+                    continue;
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
             }
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+        finally
+        {
+            // An async iterator cannot be disposed while a MoveNextAsync is in flight: cancel it and let it finish.
+            stop.Cancel();
+            try
+            {
+                await next;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            await blocks.DisposeAsync();
         }
     }
 
