@@ -165,7 +165,10 @@ public sealed class RocksDbStore : IKeyValueStore
         }
     }
 
-    /// <summary>Flushes and closes the database, releasing the directory's LOCK for other processes.</summary>
+    /// <summary>
+    /// Closes the database, releasing the directory's LOCK for other processes. Finish (or dispose) every
+    /// enumeration from <see cref="Iterate"/> first: RocksDB iterators must not outlive the database.
+    /// </summary>
     public void Dispose()
     {
         if (_disposed) return;
