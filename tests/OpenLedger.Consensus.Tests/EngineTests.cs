@@ -61,7 +61,7 @@ public sealed class EngineTests
         Assert.Equal(RoundStep.Commit, h.Engine.Step);
         Assert.Equal(3, commit.Commit.Signatures.Count);
         Assert.Equal(commit.Commit.Signatures.OrderBy(s => s.Validator).Select(s => s.Validator), commit.Commit.Signatures.Select(s => s.Validator));
-        Assert.Null(CommitVerifier.Verify(commit.Commit, 1, BlockA.Hash, h.Validators, EngineHarness.ChainId, FakeVoteVerifier.Instance));
+        Assert.Null(ConsensusCommitVerifier.Verify(commit.Commit, 1, BlockA.Hash, h.Validators, EngineHarness.ChainId, FakeVoteVerifier.Instance));
     }
 
     [Fact]

@@ -259,7 +259,7 @@ public sealed class ConsensusSimulation
             return;
         }
         if (HashChainApplication.Validate(height, block) is { } invalid) Fail($"node {node.Index} committed an invalid block at height {height}: {invalid}");
-        if (CommitVerifier.Verify(commit, height, block.Hash, _validators, _chainId, FakeVoteVerifier.Instance) is { } badCommit)
+        if (ConsensusCommitVerifier.Verify(commit, height, block.Hash, _validators, _chainId, FakeVoteVerifier.Instance) is { } badCommit)
             Fail($"node {node.Index} holds a bad commit certificate for height {height}: {badCommit}");
         var root = HashChainApplication.NextRoot(node.StateRoot, block.Hash);
         if (_decided.TryGetValue(height, out var earlier))
@@ -395,7 +395,7 @@ public sealed class ConsensusSimulation
         foreach (var block in batch.Blocks)
         {
             if (block.Height != node.CommittedHeight + 1) continue;
-            if (CommitVerifier.Verify(block.Commit, block.Height, block.Block.Hash, _validators, _chainId, FakeVoteVerifier.Instance) is { } error)
+            if (ConsensusCommitVerifier.Verify(block.Commit, block.Height, block.Block.Hash, _validators, _chainId, FakeVoteVerifier.Instance) is { } error)
             {
                 Fail($"node {node.Index} received a block of height {block.Height} with a commit that does not verify: {error}");
                 return;

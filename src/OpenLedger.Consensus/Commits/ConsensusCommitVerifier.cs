@@ -5,10 +5,12 @@ using OpenLedger.Core.Types;
 namespace OpenLedger.Consensus.Commits;
 
 /// <summary>
-/// Checks a commit certificate against the validator set of its height: for block sync, for a block's
-/// last-commit field, and for light clients. All signatures in a commit sign the same precommit digest.
+/// Checks a commit certificate against the validator set of its height with any <see cref="IVoteVerifier"/>:
+/// the engine's own certificates and the simulations' fake keys. It applies the same rules as
+/// <see cref="CommitVerifier"/> in Core (which is fixed to secp256k1, for block sync and last commits).
+/// All signatures in a commit sign the same precommit digest.
 /// </summary>
-public static class CommitVerifier
+public static class ConsensusCommitVerifier
 {
     /// <summary>Null when <paramref name="commit"/> proves <paramref name="blockHash"/> final at <paramref name="height"/>; otherwise what is wrong.</summary>
     public static string? Verify(Commit commit, ulong height, Hash256 blockHash, ValidatorSet validators, ulong chainId, IVoteVerifier verifier)

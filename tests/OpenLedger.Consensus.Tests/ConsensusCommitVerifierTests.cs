@@ -6,7 +6,7 @@ using Xunit;
 
 namespace OpenLedger.Consensus.Tests;
 
-public sealed class CommitVerifierTests
+public sealed class ConsensusCommitVerifierTests
 {
     private static readonly Hash256 BlockA = Hash256.Parse("0x" + new string('a', 64));
     private readonly EngineHarness _h = new(0, 40, 30, 20, 10);
@@ -19,7 +19,7 @@ public sealed class CommitVerifierTests
     };
 
     private string? Verify(Commit commit, ulong height = 7) =>
-        CommitVerifier.Verify(commit, height, BlockA, _h.Validators, EngineHarness.ChainId, FakeVoteVerifier.Instance);
+        ConsensusCommitVerifier.Verify(commit, height, BlockA, _h.Validators, EngineHarness.ChainId, FakeVoteVerifier.Instance);
 
     [Fact]
     public void Accepts_more_than_two_thirds_of_the_power_and_rejects_less()
