@@ -264,7 +264,7 @@ public sealed class ChainBackend : INodeBackend
         TxPoolRejectionCode.GasLimitAboveBlockLimit => TxRejectionReason.GasLimitTooHigh,
         TxPoolRejectionCode.IntrinsicGasTooLow => TxRejectionReason.IntrinsicGasTooLow,
         TxPoolRejectionCode.TipAboveFeeCap => TxRejectionReason.TipAboveFeeCap,
-        TxPoolRejectionCode.ContractCreationUnsupported => TxRejectionReason.Malformed,
+        TxPoolRejectionCode.ContractCreationUnsupported => TxRejectionReason.ContractCreationUnsupported,
         TxPoolRejectionCode.SystemAccountSender => TxRejectionReason.InvalidSender,
         TxPoolRejectionCode.AlreadyKnown => TxRejectionReason.AlreadyKnown,
         TxPoolRejectionCode.NonceTooLow => TxRejectionReason.NonceTooLow,
