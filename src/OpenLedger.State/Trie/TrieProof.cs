@@ -27,51 +27,52 @@ public static class TrieProof
 
         Span<byte> path = key.Length <= 128 ? stackalloc byte[key.Length * 2] : new byte[key.Length * 2];
         Nibbles.FromBytes(key, path);
+        if (Walk(root, path, proof, out value, out error)) return true;
+        value = null;
+        return false;
+    }
 
+    private static bool Walk(Hash256 root, ReadOnlySpan<byte> path, IReadOnlyList<byte[]> proof, out byte[]? value, out string error)
+    {
+        value = null;
         var used = 0;
         if (!TryLoad(proof, ref used, root, out var node, out error)) return false;
-        try
+        while (true)
         {
-            while (true)
+            TrieNode? next;
+            switch (node)
             {
-                TrieNode? next;
-                switch (node)
-                {
-                    case LeafNode leaf:
-                        if (path.SequenceEqual(leaf.Path)) value = leaf.Value;
+                case LeafNode leaf:
+                    if (path.SequenceEqual(leaf.Path)) value = leaf.Value;
+                    return CheckAllUsed(proof, used, out error);
+                case ExtensionNode extension:
+                    if (!path.StartsWith(extension.Path)) return CheckAllUsed(proof, used, out error);
+                    path = path[extension.Path.Length..];
+                    next = extension.Child;
+                    break;
+                case BranchNode branch:
+                    if (path.IsEmpty)
+                    {
+                        value = branch.Value;
                         return CheckAllUsed(proof, used, out error);
-                    case ExtensionNode extension:
-                        if (!path.StartsWith(extension.Path)) return CheckAllUsed(proof, used, out error);
-                        path = path[extension.Path.Length..];
-                        next = extension.Child;
-                        break;
-                    case BranchNode branch:
-                        if (path.IsEmpty)
-                        {
-                            value = branch.Value;
-                            return CheckAllUsed(proof, used, out error);
-                        }
-                        next = branch.Children[path[0]];
-                        path = path[1..];
-                        if (next is null) return CheckAllUsed(proof, used, out error);
-                        break;
-                    default:
-                        error = "unexpected node type in proof";
-                        return false;
-                }
-                if (next is HashReferenceNode reference)
-                {
-                    if (!TryLoad(proof, ref used, reference.Hash, out node, out error)) return false;
-                }
-                else
-                {
-                    node = next;
-                }
+                    }
+                    next = branch.Children[path[0]];
+                    path = path[1..];
+                    if (next is null) return CheckAllUsed(proof, used, out error);
+                    break;
+                default:
+                    error = "unexpected node type in proof";
+                    return false;
             }
-        }
-        finally
-        {
-            if (error.Length > 0) value = null;
+            if (next is HashReferenceNode reference)
+            {
+                if (!TryLoad(proof, ref used, reference.Hash, out node, out error)) return false;
+            }
+            else
+            {
+                // An embedded child: it arrived inside its parent, already checked by the parent's hash.
+                node = next;
+            }
         }
     }
 
