@@ -181,11 +181,13 @@ public sealed class TestChain
         {
             if (State.GetBalance(from) < value) throw new ModuleRevertException($"{from} cannot send {Money.Open(value)}: insufficient balance");
             if (value > 0) State.Transfer(from, module.Address, value);
+            var meter = new GasMeter(30_000_000);
             var output = module.Call(new ModuleCall
             {
                 Block = Block, Caller = from, Value = value, Data = calldata, IsStatic = isStatic, State = State,
-                Gas = new GasMeter(30_000_000), Logs = logs, Modules = Registry,
+                Gas = meter, Logs = logs, Modules = Registry,
             });
+            LastGasUsed = meter.Used;
             if (isStatic) State.RevertToSnapshot(snapshot);
             else BlockLogs.AddRange(logs);
             return abi.DecodeReturn(output);
@@ -196,6 +198,9 @@ public sealed class TestChain
             throw e as ModuleRevertException ?? new ModuleRevertException(e.Message);
         }
     }
+
+    /// <summary>Module gas (on top of the intrinsic 21,000 + calldata) of the last successful call.</summary>
+    public ulong LastGasUsed { get; private set; }
 
     public UInt128 Balance(Address address) => State.GetBalance(address);
 

@@ -14,7 +14,7 @@ namespace OpenLedger.Execution.Modules.Staking;
 /// power of the parent block's signers, commission, and an F1-style reward-per-share index; double-sign and
 /// downtime slashing (burned) with jailing; the active set recomputed at epoch boundaries.
 /// </summary>
-public sealed class StakingModule : SystemModuleBase, IAccountedModule
+public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStakingGenesis
 {
     /// <summary>Scale of the reward-per-share index (10^30): rounding stays far below a wei per share-holder.</summary>
     public static readonly BigInteger IndexScale = BigInteger.Pow(10, 30);
