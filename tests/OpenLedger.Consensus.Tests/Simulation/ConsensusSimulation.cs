@@ -29,7 +29,10 @@ public sealed class ConsensusSimulation
     private readonly Random _random;
     private readonly PriorityQueue<Action, (long Time, long Sequence)> _events = new();
     private readonly SimulatedNode[] _nodes;
-    private readonly ValidatorSet _validators;
+    private readonly List<ValidatorSet> _epochSets = [];
+    private readonly Random _epochRandom;
+    private readonly long[] _basePowers;
+    private readonly int _equivocatorIndex;
     private readonly List<ProposerPriorityQueue> _proposerQueues = [];
     private readonly Dictionary<ulong, (Hash256 Block, Hash256 Root)> _decided = [];
     private readonly Dictionary<(Address, ulong, int, VoteType), Hash256> _honestVotes = [];
@@ -57,21 +60,14 @@ public sealed class ConsensusSimulation
         _options = options;
         _chainId = options.Consensus.ChainId;
         _random = new Random(options.Seed);
-        var powers = new long[options.Validators];
-        for (var i = 0; i < powers.Length; i++) powers[i] = 10 + _random.Next(0, 90);
-        var equivocator = -1;
-        if (options.Equivocator)
-        {
-            // The last validator equivocates; keep its power strictly below a third of the total.
-            equivocator = powers.Length - 1;
-            var others = powers.Take(powers.Length - 1).Sum();
-            powers[equivocator] = Math.Max(1, Math.Min(powers[equivocator], (others - 1) / 2));
-        }
-        _validators = TestValidators.Create(powers);
-        _nodes = Enumerable.Range(0, powers.Length)
-            .Select(i => new SimulatedNode(i, TestValidators.AddressOf(i), i == equivocator)).ToArray();
-        _partitionOf = new int[powers.Length];
-        _evidencePool = new EvidencePool(_chainId, FakeVoteVerifier.Instance, _ => _validators, maxAgeHeights: 100_000);
+        _epochRandom = new Random(unchecked(options.Seed * 7919 + 17));
+        _basePowers = new long[options.Validators];
+        for (var i = 0; i < _basePowers.Length; i++) _basePowers[i] = 10 + _random.Next(0, 90);
+        _equivocatorIndex = options.Equivocator ? _basePowers.Length - 1 : -1;
+        _nodes = Enumerable.Range(0, _basePowers.Length)
+            .Select(i => new SimulatedNode(i, TestValidators.AddressOf(i), i == _equivocatorIndex)).ToArray();
+        _partitionOf = new int[_basePowers.Length];
+        _evidencePool = new EvidencePool(_chainId, FakeVoteVerifier.Instance, ValidatorsAt, maxAgeHeights: 100_000);
     }
 
     public SimulationResult Run()
@@ -140,6 +136,9 @@ public sealed class ConsensusSimulation
         node.Engine = null;
         node.Incarnation++;
         node.Wal.LoseUnsyncedTail();
+        // Sometimes the crash also tears the last WAL write, e.g. between the signing-state fsync and the WAL
+        // append of our own vote: then only the double-sign guard stands between the restart and a double sign.
+        if (_random.NextDouble() < _options.TornWalWriteRate) node.Wal.DropLastEntry();
     }
 
     private void Restart(SimulatedNode node)
@@ -178,14 +177,35 @@ public sealed class ConsensusSimulation
         node.Incarnation++;
         node.LastAnnounced = default;
         var height = node.CommittedHeight + 1;
-        Execute(node, node.Engine.StartHeight(height, _validators, ProposerQueue(height)));
+        Execute(node, node.Engine.StartHeight(height, ValidatorsAt(height), ProposerQueue(height)));
     }
 
     private ProposerPriorityQueue ProposerQueue(ulong height)
     {
-        if (_proposerQueues.Count == 0) _proposerQueues.Add(ProposerPriorityQueue.Create(_validators));
-        while ((ulong)_proposerQueues.Count < height) _proposerQueues.Add(_proposerQueues[^1].NextHeight(_validators));
+        if (_proposerQueues.Count == 0) _proposerQueues.Add(ProposerPriorityQueue.Create(ValidatorsAt(1)));
+        while ((ulong)_proposerQueues.Count < height)
+            _proposerQueues.Add(_proposerQueues[^1].NextHeight(ValidatorsAt((ulong)_proposerQueues.Count + 1)));
         return _proposerQueues[(int)height - 1];
+    }
+
+    /// <summary>
+    /// The validator set of a height. Powers change at every epoch boundary (as staking would), each by a
+    /// random factor, with the equivocator kept strictly below a third of the total.
+    /// </summary>
+    private ValidatorSet ValidatorsAt(ulong height)
+    {
+        var epoch = _options.EpochLength <= 0 ? 0 : (int)((height - 1) / (ulong)_options.EpochLength);
+        while (_epochSets.Count <= epoch)
+        {
+            var powers = _basePowers.Select(p => _epochSets.Count == 0 ? p : Math.Max(1, p * (50 + _epochRandom.Next(101)) / 100)).ToArray();
+            if (_equivocatorIndex >= 0)
+            {
+                var others = powers.Sum() - powers[_equivocatorIndex];
+                powers[_equivocatorIndex] = Math.Max(1, Math.Min(powers[_equivocatorIndex], (others - 1) / 2));
+            }
+            _epochSets.Add(TestValidators.Create(powers));
+        }
+        return _epochSets[epoch];
     }
 
     private void Input(SimulatedNode node, int incarnation, ConsensusInput input)
@@ -248,7 +268,7 @@ public sealed class ConsensusSimulation
     {
         if (node.Incarnation != incarnation || node.Engine is null || node.Engine.Height != decidedHeight) return;
         if (node.CommittedHeight < decidedHeight) return;
-        Execute(node, node.Engine.StartHeight(decidedHeight + 1, _validators, ProposerQueue(decidedHeight + 1)));
+        Execute(node, node.Engine.StartHeight(decidedHeight + 1, ValidatorsAt(decidedHeight + 1), ProposerQueue(decidedHeight + 1)));
     }
 
     private void ApplyBlock(SimulatedNode node, ulong height, ProposedBlock block, Commit commit)
@@ -259,7 +279,7 @@ public sealed class ConsensusSimulation
             return;
         }
         if (HashChainApplication.Validate(height, block) is { } invalid) Fail($"node {node.Index} committed an invalid block at height {height}: {invalid}");
-        if (ConsensusCommitVerifier.Verify(commit, height, block.Hash, _validators, _chainId, FakeVoteVerifier.Instance) is { } badCommit)
+        if (ConsensusCommitVerifier.Verify(commit, height, block.Hash, ValidatorsAt(height), _chainId, FakeVoteVerifier.Instance) is { } badCommit)
             Fail($"node {node.Index} holds a bad commit certificate for height {height}: {badCommit}");
         var root = HashChainApplication.NextRoot(node.StateRoot, block.Hash);
         if (_decided.TryGetValue(height, out var earlier))
@@ -378,6 +398,13 @@ public sealed class ConsensusSimulation
     /// <summary>A peer announced it is stuck: send it blocks if it is behind our chain, else the consensus messages it may miss.</summary>
     private void AnswerStatus(SimulatedNode me, SimulatedNode peer, NewRoundStepMessage status)
     {
+        // One height behind: half the time answer with the deciding proposal and precommits (the engine's
+        // previous-height catch-up), otherwise with block sync.
+        if (me.Engine!.Height == status.Height + 1 && _random.Next(2) == 0)
+        {
+            foreach (var message in me.Engine.CatchUpMessagesFor(status.Height, status.Round)) Send(me, peer, message);
+            return;
+        }
         if (me.CommittedHeight >= status.Height && status.Height > 0)
         {
             var first = (int)status.Height - 1;
@@ -385,7 +412,7 @@ public sealed class ConsensusSimulation
             Send(me, peer, new BlockSyncBatch(blocks));
             return;
         }
-        if (me.Engine!.Height != status.Height) return;
+        if (me.Engine.Height != status.Height) return;
         foreach (var message in me.Engine.CatchUpMessagesFor(status.Height, status.Round)) Send(me, peer, message);
     }
 
@@ -395,7 +422,7 @@ public sealed class ConsensusSimulation
         foreach (var block in batch.Blocks)
         {
             if (block.Height != node.CommittedHeight + 1) continue;
-            if (ConsensusCommitVerifier.Verify(block.Commit, block.Height, block.Block.Hash, _validators, _chainId, FakeVoteVerifier.Instance) is { } error)
+            if (ConsensusCommitVerifier.Verify(block.Commit, block.Height, block.Block.Hash, ValidatorsAt(block.Height), _chainId, FakeVoteVerifier.Instance) is { } error)
             {
                 Fail($"node {node.Index} received a block of height {block.Height} with a commit that does not verify: {error}");
                 return;
@@ -406,7 +433,7 @@ public sealed class ConsensusSimulation
         if (!applied) return;
         _blockSyncBatches++;
         if (node.Engine!.Height <= node.CommittedHeight)
-            Execute(node, node.Engine.StartHeight(node.CommittedHeight + 1, _validators, ProposerQueue(node.CommittedHeight + 1)));
+            Execute(node, node.Engine.StartHeight(node.CommittedHeight + 1, ValidatorsAt(node.CommittedHeight + 1), ProposerQueue(node.CommittedHeight + 1)));
     }
 
     private void GossipTick()

@@ -24,6 +24,12 @@ public sealed record SimulationOptions
     public bool Equivocator { get; init; } = true;
 
     /// <summary>After the heal every node must commit new blocks within this bound (liveness).</summary>
+    /// <summary>Share of crashes that also lose the last (even synced) WAL entry.</summary>
+    public double TornWalWriteRate { get; init; } = 0.5;
+
+    /// <summary>Validator powers change every this many heights (0: never).</summary>
+    public int EpochLength { get; init; } = 20;
+
     public int LivenessBoundMs { get; init; } = 30_000;
     public int MaxSimulatedMs { get; init; } = 300_000;
 
