@@ -100,6 +100,8 @@ public sealed class PatriciaTrie
     /// <summary>
     /// Writes every node created or changed since the last commit (and only those) to <paramref name="sink"/>,
     /// and returns the root hash. The root node is always stored under its hash, even when shorter than 32 bytes.
+    /// This instance keeps every node it has touched in memory; to bound memory for a large state, open a new
+    /// trie at the returned root now and then (it loads nodes again on demand).
     /// </summary>
     public Hash256 Commit(ITrieNodeSink sink)
     {
