@@ -149,8 +149,9 @@ public sealed class YamuxStream : Stream
                         _unacknowledgedRead = 0;
                     }
                 }
-                else if (_reset) throw new YamuxException($"stream {Id} was reset");
+                // A FIN that arrived before a reset (or before the connection closed) still means a clean end.
                 else if (_remoteFin) return 0;
+                else if (_reset) throw new YamuxException($"stream {Id} was reset");
                 if (copied == 0)
                 {
                     _readWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

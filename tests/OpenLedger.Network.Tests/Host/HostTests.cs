@@ -101,15 +101,23 @@ public class HostTests
     public async Task Bootnodes_are_redialled_after_the_connection_drops()
     {
         await using var boot = await TestHosts.StartAsync();
-        await using var node = await TestHosts.StartAsync(o => o with
+        var bootAddress = TestHosts.AddressOf(boot);
+        int connects = 0, disconnects = 0;
+        await using var node = Libp2pHost.Create(new Libp2pHostOptions
         {
-            Bootnodes = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/1"), TestHostsAddress.Of(boot)],
+            NodeKey = NodeKey.Generate(),
+            Gossip = TestHosts.FastGossip,
+            // The first bootnode refuses connections, which must not stop the second from being dialled.
+            Bootnodes = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/1"), bootAddress],
             ReconnectInitialBackoff = TimeSpan.FromMilliseconds(100),
         });
-        Assert.True(await Eventually.TrueAsync(() => node.IsConnected(boot.LocalPeerId), TimeSpan.FromSeconds(5)));
+        node.PeerConnected += p => { if (p.PeerId == boot.LocalPeerId) Interlocked.Increment(ref connects); };
+        node.PeerDisconnected += p => { if (p.PeerId == boot.LocalPeerId) Interlocked.Increment(ref disconnects); };
+        await node.StartAsync(CancellationToken.None);
+        Assert.True(await Eventually.TrueAsync(() => Volatile.Read(ref connects) == 1, TimeSpan.FromSeconds(5)));
         await boot.DisconnectAsync(node.LocalPeerId);
-        Assert.True(await Eventually.TrueAsync(() => !node.IsConnected(boot.LocalPeerId), TimeSpan.FromSeconds(5)));
-        Assert.True(await Eventually.TrueAsync(() => node.IsConnected(boot.LocalPeerId), TimeSpan.FromSeconds(5)));
+        Assert.True(await Eventually.TrueAsync(() => Volatile.Read(ref disconnects) == 1 && Volatile.Read(ref connects) == 2, TimeSpan.FromSeconds(5)));
+        Assert.True(node.IsConnected(boot.LocalPeerId));
     }
 }
 

@@ -59,6 +59,12 @@ public class JsLibp2pInteropTests
         Assert.Equal("/yamux/1.0.0", (string?)connected["multiplexer"]);
         Assert.Equal("inbound", (string?)connected["direction"]);
 
+        // The host identifies every new peer by itself; js allows one identify stream at a time, so wait for
+        // that one to finish before asking again explicitly.
+        Assert.True(await Eventually.TrueAsync(() => host.ConnectedPeers.Any(p => p.PeerId == remote && p.AgentVersion is not null), Wait));
+        var info = host.ConnectedPeers.Single(p => p.PeerId == remote);
+        Assert.Contains("js-libp2p", info.AgentVersion, StringComparison.Ordinal);
+        Assert.Contains("/meshsub/1.1.0", info.Protocols);
         var identify = await host.IdentifyAsync(remote, TestHosts.Timeout(15));
         Assert.Contains("/ipfs/ping/1.0.0", identify.Protocols);
         Assert.Contains("/meshsub/1.1.0", identify.Protocols);
