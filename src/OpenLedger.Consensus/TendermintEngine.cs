@@ -176,10 +176,10 @@ public sealed class TendermintEngine
         if (_proposals.TryGetValue(round, out var proposal))
         {
             messages.Add(new ProposalMessage(proposal));
-            if (proposal.PolRound >= 0 && _votes.Rounds.Contains(proposal.PolRound))
+            if (proposal.PolRound >= 0 && _votes.HasRound(proposal.PolRound))
                 messages.AddRange(_votes.Prevotes(proposal.PolRound).VotesFor(proposal.Block.Hash).Select(v => new VoteMessage(v)));
         }
-        if (!_votes.Rounds.Contains(round)) return;
+        if (!_votes.HasRound(round)) return;
         messages.AddRange(_votes.Prevotes(round).Votes.Select(v => new VoteMessage(v)));
         messages.AddRange(_votes.Precommits(round).Votes.Select(v => new VoteMessage(v)));
     }

@@ -97,3 +97,46 @@ public sealed class CodecTests
         Assert.Equal(new ProposalValidated(3, Block.Hash, false), ConsensusInput.Decode(inputs[4].Encode()));
     }
 }
+
+/// <summary>Gossip is untrusted input: decoding arbitrary or corrupted bytes fails only with <see cref="RlpException"/>.</summary>
+public sealed class CodecFuzzTests
+{
+    private static readonly byte[][] Valid = BuildValid();
+
+    [FsCheck.Xunit.Property(MaxTest = 500)]
+    public bool Random_bytes_decode_or_fail_with_an_rlp_error(byte[] bytes) => DecodesOrRejects(bytes);
+
+    [FsCheck.Xunit.Property(MaxTest = 500)]
+    public bool Corrupted_valid_messages_decode_or_fail_with_an_rlp_error(byte pick, int position, byte value)
+    {
+        var bytes = (byte[])Valid[pick % Valid.Length].Clone();
+        bytes[(int)((uint)position % (uint)bytes.Length)] = value;
+        return DecodesOrRejects(bytes) && DecodesOrRejects(bytes[..(int)((uint)position % (uint)bytes.Length)]);
+    }
+
+    private static bool DecodesOrRejects(byte[] bytes)
+    {
+        try
+        {
+            var message = ConsensusMessage.Decode(bytes);
+            // Anything accepted must re-encode to the same bytes (strict, canonical decoding).
+            return message.Encode().AsSpan().SequenceEqual(bytes);
+        }
+        catch (RlpException)
+        {
+            return true;
+        }
+    }
+
+    private static byte[][] BuildValid()
+    {
+        var h = new EngineHarness();
+        var block = EngineHarness.Block("fuzz");
+        return
+        [
+            new ProposalMessage(h.ProposalFor(1, block, 0).Proposal).Encode(),
+            new VoteMessage(h.VoteBy(1, VoteType.Prevote, 2, block.Hash)).Encode(),
+            new NewRoundStepMessage(5, 1, RoundStep.Precommit).Encode(),
+        ];
+    }
+}

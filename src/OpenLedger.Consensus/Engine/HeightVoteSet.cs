@@ -18,6 +18,9 @@ public sealed class HeightVoteSet
 
     public IEnumerable<int> Rounds => _rounds.Keys;
 
+    /// <summary>True when some vote of <paramref name="round"/> is held (looking does not create the round).</summary>
+    public bool HasRound(int round) => _rounds.ContainsKey(round);
+
     public VoteSet Prevotes(int round) => GetRound(round).Prevotes;
 
     public VoteSet Precommits(int round) => GetRound(round).Precommits;
