@@ -1,1 +1,15 @@
-return 0;
+using System.CommandLine;
+using OpenLedger.Node.Cli;
+
+// The composition root of the `openledger` executable. Each command group lives in Cli/<Name>Command.cs and
+// exposes `static Command Create()`; add new groups to the list below.
+var root = new RootCommand("OpenLedger node: validator, operator tool and wallet CLI for the OpenLedger L2 chain");
+foreach (var command in new[]
+         {
+             KeysCommand.Create(),
+             TxCommand.Create(),
+         })
+{
+    root.Subcommands.Add(command);
+}
+return root.Parse(args).Invoke();
