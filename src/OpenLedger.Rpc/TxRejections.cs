@@ -1,4 +1,5 @@
 using Grpc.Core;
+using OpenLedger.Core.Transactions;
 using OpenLedger.Rpc.Backend;
 
 namespace OpenLedger.Rpc;
@@ -14,11 +15,12 @@ public static class TxRejections
     {
         TxRejectionReason.Malformed => "invalid transaction encoding",
         TxRejectionReason.UnsupportedType => "transaction type not supported",
-        TxRejectionReason.NotReplayProtected => "only replay-protected (EIP-155) transactions allowed over RPC",
-        TxRejectionReason.WrongChainId => "invalid chain id for signer",
+        TxRejectionReason.NotReplayProtected => "only replay-protected (EIP-155) transactions allowed",
+        TxRejectionReason.WrongChainId => "invalid chain id",
         TxRejectionReason.InvalidSignature => "invalid transaction v, r, s values",
         TxRejectionReason.InvalidSender => "invalid sender",
         TxRejectionReason.Oversized => "oversized data",
+        TxRejectionReason.ContractCreationUnsupported => "contract creation is not supported",
         TxRejectionReason.GasLimitTooHigh => "exceeds block gas limit",
         TxRejectionReason.IntrinsicGasTooLow => "intrinsic gas too low",
         TxRejectionReason.NonceTooLow => "nonce too low",
@@ -35,18 +37,40 @@ public static class TxRejections
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "unknown rejection reason"),
     };
 
-    /// <summary>"nonce too low: account 0x… has nonce 5" (or just the fixed text when there is no detail).</summary>
+    /// <summary>
+    /// "nonce too low: account 0x… has nonce 5" (or just the fixed text when there is no detail). A detail that
+    /// already starts with the fixed text (Core's <see cref="TxRejection"/> messages do) is used as it is.
+    /// </summary>
     public static string FullMessage(SubmitResult result)
     {
         var text = Message(result.Rejection ?? throw new ArgumentException("the transaction was accepted", nameof(result)));
-        return string.IsNullOrWhiteSpace(result.Detail) ? text : text + ": " + result.Detail;
+        if (string.IsNullOrWhiteSpace(result.Detail)) return text;
+        return result.Detail.StartsWith(text, StringComparison.Ordinal) ? result.Detail : text + ": " + result.Detail;
     }
+
+    /// <summary>The reason for one of Core's stateless admission refusals (<see cref="TransactionRules.CheckStateless"/>).</summary>
+    public static TxRejectionReason ReasonFor(TxRejectionCode code) => code switch
+    {
+        TxRejectionCode.WrongChainId => TxRejectionReason.WrongChainId,
+        TxRejectionCode.NotReplayProtected => TxRejectionReason.NotReplayProtected,
+        TxRejectionCode.InvalidSignature or TxRejectionCode.HighS => TxRejectionReason.InvalidSignature,
+        TxRejectionCode.Oversize => TxRejectionReason.Oversized,
+        TxRejectionCode.GasLimitAboveBlockLimit => TxRejectionReason.GasLimitTooHigh,
+        TxRejectionCode.IntrinsicGasTooLow => TxRejectionReason.IntrinsicGasTooLow,
+        TxRejectionCode.TipAboveFeeCap => TxRejectionReason.TipAboveFeeCap,
+        TxRejectionCode.ContractCreationUnsupported => TxRejectionReason.ContractCreationUnsupported,
+        _ => throw new ArgumentOutOfRangeException(nameof(code), code, "unknown rejection code"),
+    };
+
+    /// <summary>Core's refusal as a submission result: the lead's mempool can return this directly.</summary>
+    public static SubmitResult Reject(TxRejection rejection, Core.Types.Hash256? hash = null) =>
+        SubmitResult.Reject(ReasonFor(rejection.Code), rejection.Message, hash);
 
     public static StatusCode GrpcStatus(TxRejectionReason reason) => reason switch
     {
         TxRejectionReason.Malformed or TxRejectionReason.UnsupportedType or TxRejectionReason.NotReplayProtected
             or TxRejectionReason.WrongChainId or TxRejectionReason.InvalidSignature or TxRejectionReason.InvalidSender
-            or TxRejectionReason.Oversized or TxRejectionReason.GasLimitTooHigh or TxRejectionReason.IntrinsicGasTooLow
+            or TxRejectionReason.Oversized or TxRejectionReason.ContractCreationUnsupported or TxRejectionReason.GasLimitTooHigh or TxRejectionReason.IntrinsicGasTooLow
             or TxRejectionReason.TipAboveFeeCap => StatusCode.InvalidArgument,
         TxRejectionReason.NonceTooLow or TxRejectionReason.NonceTooHigh or TxRejectionReason.InsufficientFunds
             or TxRejectionReason.FeeCapTooLow or TxRejectionReason.Underpriced

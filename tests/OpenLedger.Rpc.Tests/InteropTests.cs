@@ -85,6 +85,7 @@ public sealed class InteropTests(RpcServerFixture server) : IClassFixture<RpcSer
         Assert.Null(pending.Location);
         Assert.Equal(Hex.Decode((string)broadcast["raw"]!), pending.Transaction.Encoded);
         Assert.Equal(1_500_000_000_000_000_000UL, (ulong)pending.Transaction.Value);
+        Assert.Equal((string?)broadcast["from"], pending.Transaction.From.ToString()); // recovered by Core from ethers' signature
         Assert.Contains("already known", (string?)result["duplicate"]!["message"]);
     }
 

@@ -287,6 +287,6 @@ public sealed class JsonRpcMethodTests(RpcServerFixture server) : IClassFixture<
         Assert.StartsWith("invalid transaction encoding: ", message);
         var wrongChain = FakeTransactionCodec.Seal(tx with { ChainId = 1 });
         (code, message, _) = await server.ErrorAsync("eth_sendRawTransaction", Hex.Encode(wrongChain.Encoded));
-        Assert.Equal("invalid chain id for signer: transaction is signed for chain 1, this chain is 161200", message);
+        Assert.Equal("invalid chain id: transaction is signed for chain 1, this chain is 161200", message);
     }
 }

@@ -1,3 +1,4 @@
+using OpenLedger.Core.Transactions;
 using OpenLedger.Core.Types;
 
 namespace OpenLedger.Rpc.Backend;
@@ -36,4 +37,31 @@ public sealed record ChainTransaction
     public required byte[] S { get; init; }
     /// <summary>The signed EIP-2718 encoding; keccak256 of it is <see cref="Hash"/>.</summary>
     public required byte[] Encoded { get; init; }
+
+    /// <summary>The RPC view of a Core transaction; <paramref name="sender"/> is its recovered signer (the node already knows it).</summary>
+    public static ChainTransaction FromCore(Transaction tx, Address sender)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        var dynamicFee = tx.Type == TxType.DynamicFee;
+        return new ChainTransaction
+        {
+            Hash = tx.Hash,
+            Type = (byte)tx.Type,
+            ChainId = tx.ChainId,
+            Nonce = tx.Nonce,
+            From = sender,
+            To = tx.To,
+            Value = tx.Value,
+            GasLimit = tx.GasLimit,
+            GasPrice = dynamicFee ? null : tx.GasPrice,
+            MaxFeePerGas = dynamicFee ? tx.MaxFeePerGas : null,
+            MaxPriorityFeePerGas = dynamicFee ? tx.MaxPriorityFeePerGas : null,
+            Data = tx.Data.ToArray(),
+            AccessList = tx.AccessList.Select(item => new AccessListEntry(item.Address, item.StorageKeys)).ToArray(),
+            YParity = tx.Signature.RecoveryId,
+            R = tx.Signature.R.ToArray(),
+            S = tx.Signature.S.ToArray(),
+            Encoded = tx.Encoded.ToArray(),
+        };
+    }
 }

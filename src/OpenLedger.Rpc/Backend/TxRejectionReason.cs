@@ -17,6 +17,8 @@ public enum TxRejectionReason
     /// <summary>The sender is a reserved system address nobody holds a key for.</summary>
     InvalidSender,
     Oversized,
+    /// <summary>A transaction without recipient: there is no EVM to deploy code to.</summary>
+    ContractCreationUnsupported,
     GasLimitTooHigh,
     IntrinsicGasTooLow,
     NonceTooLow,

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using OpenLedger.Core.Chain;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Encoding;
+using OpenLedger.Core.Transactions;
 using OpenLedger.Core.Types;
 using OpenLedger.Rpc.Backend;
 
@@ -184,9 +185,11 @@ public sealed class FakeNodeBackend : INodeBackend
             ChainTransaction tx;
             try
             {
-                tx = FakeTransactionCodec.Decode(rawTransaction.Span, Address.Zero);
+                var decoded = Transaction.Decode(rawTransaction.Span);
+                // The seeded test transactions carry made-up signatures; those show the zero address as sender.
+                tx = ChainTransaction.FromCore(decoded, decoded.TryRecoverSender(out var sender, out _) ? sender : Address.Zero);
             }
-            catch (Exception e) when (e is RlpException or FormatException or ArgumentException)
+            catch (FormatException e)
             {
                 return ValueTask.FromResult(SubmitResult.Reject(TxRejectionReason.Malformed, e.Message));
             }

@@ -70,7 +70,7 @@ async function main() {
       maxFeePerGas: ethers.parseUnits("3", "gwei"), maxPriorityFeePerGas: ethers.parseUnits("1", "gwei"),
     });
     const sent = await provider.broadcastTransaction(signed);
-    out.broadcast = { hash: sent.hash, expected: ethers.Transaction.from(signed).hash, raw: signed };
+    out.broadcast = { hash: sent.hash, expected: ethers.Transaction.from(signed).hash, raw: signed, from: wallet.address };
     try {
       await provider.broadcastTransaction(signed);
       out.duplicate = "no error";
