@@ -264,6 +264,9 @@ public sealed class DatanetsModule : SystemModuleBase, IAccountedModule
         return new ContributorTotals(count, approved, bonds, earnings.ContributorEarned, earnings.Claimable, earnings.Locked);
     }
 
+    public static ContributorTotals GetContributorTotals(IWorldState state, Address contributor) =>
+        GetContributorTotals(ModuleContext.ForState(state, SystemAddresses.Datanets, new BlockContext(0, 0, Address.Zero, 0, new ChainParameters())), contributor);
+
     public IReadOnlyDictionary<string, UInt128> GetLiabilities(IWorldState state) =>
         new Dictionary<string, UInt128> { ["contribution bonds"] = ReadStore(state).GetU128(StorageKey.Of(BondsHeldKey)) };
 
