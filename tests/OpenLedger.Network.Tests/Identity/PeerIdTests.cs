@@ -75,4 +75,14 @@ public class PeerIdTests
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void Chain_topics_and_protocols_are_scoped_by_chain_id()
+    {
+        Assert.Equal("/openledger/161200/tx/1", OpenLedger.Network.Protocols.OpenLedgerProtocolIds.TransactionsTopic(161200));
+        Assert.Equal("/openledger/7/consensus/1", OpenLedger.Network.Protocols.OpenLedgerProtocolIds.ConsensusTopic(7));
+        Assert.Equal("/openledger/7/evidence/1", OpenLedger.Network.Protocols.OpenLedgerProtocolIds.EvidenceTopic(7));
+        Assert.Equal("/openledger/7/status/1", OpenLedger.Network.Protocols.OpenLedgerProtocolIds.Status(7));
+        Assert.Equal("/openledger/7/blocks/1", OpenLedger.Network.Protocols.OpenLedgerProtocolIds.Blocks(7));
+    }
 }

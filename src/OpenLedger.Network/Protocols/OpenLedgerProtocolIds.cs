@@ -1,0 +1,20 @@
+using System.Globalization;
+
+namespace OpenLedger.Network.Protocols;
+
+/// <summary>The chain's gossip topics and request/response protocol ids (SPEC §7), all scoped by chain id.</summary>
+public static class OpenLedgerProtocolIds
+{
+    /// <summary>Gossip topic for raw signed transactions (EIP-2718 bytes, one per message).</summary>
+    public static string TransactionsTopic(ulong chainId) => Format("/openledger/{0}/tx/1", chainId);
+
+    public static string ConsensusTopic(ulong chainId) => Format("/openledger/{0}/consensus/1", chainId);
+
+    public static string EvidenceTopic(ulong chainId) => Format("/openledger/{0}/evidence/1", chainId);
+
+    public static string Status(ulong chainId) => Format("/openledger/{0}/status/1", chainId);
+
+    public static string Blocks(ulong chainId) => Format("/openledger/{0}/blocks/1", chainId);
+
+    private static string Format(string pattern, ulong chainId) => string.Format(CultureInfo.InvariantCulture, pattern, chainId);
+}
