@@ -200,12 +200,14 @@ public sealed class Blockchain
         BlockCommitted?.Invoke(executed.Block, executed.Result.Receipts);
     }
 
-    private static BlockExecutionInput Input(BlockContext context, ChainSnapshot snapshot, IReadOnlyList<Transaction> txs,
+    private BlockExecutionInput Input(BlockContext context, ChainSnapshot snapshot, IReadOnlyList<Transaction> txs,
         Commit lastCommit, IReadOnlyList<DuplicateVoteEvidence> evidence)
     {
         var feeRecipient = snapshot.NextValidators.Find(context.Proposer)?.Operator ?? context.Proposer;
         var signers = lastCommit.Signatures.Select(s => s.Validator).ToList();
-        return new BlockExecutionInput(context, feeRecipient, txs, signers, null, evidence);
+        // The set that signed the parent weights its rewards and is the one whose downtime is tracked.
+        var parentValidators = _store.GetValidatorSet(snapshot.Head.ValidatorSetHash);
+        return new BlockExecutionInput(context, feeRecipient, txs, signers, parentValidators, evidence);
     }
 
     private static void Require(bool condition, string message)
