@@ -61,4 +61,16 @@ public sealed class ShippedAbiTests
         Assert.Contains("read-only", Assert.Throws<OpenLedger.Execution.Modules.ModuleRevertException>(
             () => c.View(c.Datanets, "createDatanet", "x", "", (byte)0, true)).Reason);
     }
+
+    [Fact]
+    public void Economy_registry_runs_staking_first_and_every_module_is_solvent_after_a_block()
+    {
+        var registry = EconomyModules.CreateRegistry();
+        Assert.Equal(["Staking", "Datanets", "Models", "Governance"], registry.All.Select(m => m.Name));
+        Assert.Equal(4, EconomyModules.Accounted(registry).Count());
+        var e = new Support.Economy();
+        foreach (var module in e.Chain.AccountedModules) Assert.Null(EconomyModules.CheckSolvency(e.Chain.State, module));
+        e.Chain.State.AddBalance(OpenLedger.Execution.SystemAddresses.Models, 1);
+        Assert.Equal("Models module holds", EconomyModules.CheckSolvency(e.Chain.State, e.Chain.Models)![..19]);
+    }
 }
