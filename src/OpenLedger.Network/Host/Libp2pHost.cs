@@ -36,6 +36,7 @@ public sealed class Libp2pHost : IAsyncDisposable
         _log = options.Logger.ForContext("SourceContext", "p2p");
         LocalPeerId = options.NodeKey.PeerId;
         SetStreamHandler(IdentifyProtocol.ProtocolId, HandleIdentifyAsync);
+        SetStreamHandler(IdentifyProtocol.PushProtocolId, HandleIdentifyPushAsync);
         SetStreamHandler(PingProtocol.ProtocolId, (stream, ct) => PingProtocol.RespondAsync(stream, ct));
         Gossip = new GossipRouter(this, options.Gossip, options.TimeProvider, options.Logger);
     }
@@ -289,6 +290,26 @@ public sealed class Libp2pHost : IAsyncDisposable
         };
         await LengthPrefixed.WriteAsync(stream, message.Encode(), cancellationToken).ConfigureAwait(false);
         await stream.CloseWriteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>identify/push: the peer tells us its protocols or addresses changed; we keep the fields it sent.</summary>
+    private async Task HandleIdentifyPushAsync(Libp2pStream stream, CancellationToken cancellationToken)
+    {
+        byte[]? body = await LengthPrefixed.ReadAsync(stream, IdentifyProtocol.MaxMessageSize, cancellationToken).ConfigureAwait(false);
+        if (body is null) return;
+        IdentifyMessage message;
+        try
+        {
+            message = IdentifyMessage.Decode(body);
+        }
+        catch (FormatException e)
+        {
+            throw new IOException($"peer {stream.RemotePeer} pushed an invalid identify message: {e.Message}", e);
+        }
+        var connection = GetConnection(stream.RemotePeer);
+        if (connection is null) return;
+        if (message.AgentVersion.Length > 0) connection.AgentVersion = message.AgentVersion;
+        if (message.Protocols.Count > 0) connection.Protocols = message.Protocols;
     }
 
     private async Task AcceptLoopAsync(TcpListener listener)

@@ -55,7 +55,12 @@ public class GossipTests
         var atSink = new ConcurrentQueue<byte[]>();
         var atMiddle = new ConcurrentQueue<byte[]>();
         source.Gossip.Subscribe(Topic);
-        middle.Gossip.Subscribe(Topic, m => m.Data.Length > 0 && m.Data[0] == 0xBA ? ValidationResult.Reject : ValidationResult.Accept);
+        middle.Gossip.Subscribe(Topic, m => m.Data[0] switch
+        {
+            0xBA => ValidationResult.Reject,
+            0x16 => ValidationResult.Ignore,
+            _ => ValidationResult.Accept,
+        });
         middle.Gossip.MessageReceived += m => atMiddle.Enqueue(m.Data);
         sink.Gossip.Subscribe(Topic);
         sink.Gossip.MessageReceived += m => atSink.Enqueue(m.Data);
@@ -65,11 +70,13 @@ public class GossipTests
             middle.Gossip.MeshPeers(Topic).Count == 2 && source.Gossip.PeersSubscribedTo(Topic).Count == 1, TimeSpan.FromSeconds(10)));
 
         await source.Gossip.PublishAsync(Topic, [0xBA, 0xD0]);
+        await source.Gossip.PublishAsync(Topic, [0x16, 0x00]);
         await source.Gossip.PublishAsync(Topic, [0x60, 0x0D]);
         Assert.True(await Eventually.TrueAsync(() => atSink.Count == 1, TimeSpan.FromSeconds(10)));
         await Task.Delay(300);
         Assert.Equal(new byte[] { 0x60, 0x0D }, Assert.Single(atSink));
         Assert.Equal(new byte[] { 0x60, 0x0D }, Assert.Single(atMiddle));
+        // Only the rejected message cost the source score; the ignored one did not.
         Assert.Equal(-10, middle.Gossip.GetScore(source.LocalPeerId));
     }
 

@@ -39,6 +39,20 @@ public class HostTests
     }
 
     [Fact]
+    public async Task Dns_multiaddrs_are_resolved_when_dialling()
+    {
+        await using var a = await TestHosts.StartAsync();
+        await using var b = await TestHosts.StartAsync();
+        int port = b.ListenAddresses[0].GetTcpEndpoint().Port;
+        var address = Multiaddr.Parse($"/dns4/localhost/tcp/{port}/p2p/{b.LocalPeerId}");
+        Assert.Equal(b.LocalPeerId, await a.DialAsync(address, TestHosts.Timeout()));
+        var wrongPeer = Multiaddr.Parse($"/ip4/127.0.0.1/tcp/{port}/p2p/{NodeKey.Generate().PeerId}");
+        await using var c = await TestHosts.StartAsync();
+        var error = await Assert.ThrowsAnyAsync<IOException>(() => c.DialAsync(wrongPeer, TestHosts.Timeout()));
+        Assert.Contains("authenticated as", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Request_response_roundtrip_with_limits_and_timeout()
     {
         await using var a = await TestHosts.StartAsync();
