@@ -37,6 +37,10 @@ public sealed class StakingTests
         Assert.Equal("self-bond 9999 OPEN is below the minimum of 10000 OPEN",
             c.Fails(c[2], c.Staking, "createValidator", Wei.FromOpen(9_999), key, (ushort)500, "v"));
         Assert.Contains("uncompressed secp256k1 public key", c.Fails(c[2], c.Staking, "createValidator", Wei.FromOpen(10_000), new byte[33], (ushort)500, "v"));
+        var offCurve = (byte[])key.Clone();
+        offCurve[64] ^= 1;
+        Assert.Equal("consensusPubKey is not a point on the secp256k1 curve",
+            c.Fails(c[2], c.Staking, "createValidator", Wei.FromOpen(10_000), offCurve, (ushort)500, "v"));
         Assert.Contains("commissionBps 10001 is above 10000", c.Fails(c[2], c.Staking, "createValidator", Wei.FromOpen(10_000), key, (ushort)10_001, "v"));
         c.Tx(c[2], c.Staking, "createValidator", Wei.FromOpen(10_000), key, (ushort)500, "v");
         Assert.Contains("already used", c.Fails(c[3], c.Staking, "createValidator", Wei.FromOpen(10_000), key, (ushort)500, "w"));

@@ -78,14 +78,9 @@ public sealed class TestChain
 
     public Address this[int index] => Accounts[index];
 
-    public static byte[] ConsensusKeyFor(Address operatorAddress)
-    {
-        var key = new byte[65];
-        key[0] = 4;
-        Keccak256.Hash(operatorAddress.Bytes).Bytes.CopyTo(key.AsSpan(1));
-        Keccak256.Hash(Keccak256.Hash(operatorAddress.Bytes).Bytes).Bytes.CopyTo(key.AsSpan(33));
-        return key;
-    }
+    /// <summary>A real secp256k1 key, derived from the operator address (tests only).</summary>
+    public static byte[] ConsensusKeyFor(Address operatorAddress) =>
+        Secp256k1.GetPublicKey(Keccak256.Hash(operatorAddress.Bytes).Bytes);
 
     public static Address ConsensusAddressOf(Address operatorAddress) => Address.FromPublicKey(ConsensusKeyFor(operatorAddress));
 

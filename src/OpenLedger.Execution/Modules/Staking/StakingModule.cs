@@ -99,6 +99,7 @@ public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStaking
         if (!(consensusPubKey.Length == 65 && consensusPubKey[0] == 4) && consensusPubKey.Length != 64)
             throw Revert($"consensusPubKey must be an uncompressed secp256k1 public key (65 bytes starting 0x04), got {consensusPubKey.Length} bytes");
         var key = consensusPubKey.Length == 64 ? [(byte)4, .. consensusPubKey] : consensusPubKey;
+        if (!ConsensusKey.IsValidUncompressed(key)) throw Revert("consensusPubKey is not a point on the secp256k1 curve");
         var consensusAddress = Address.FromPublicKey(key);
         if (!c.Store.GetAddress(StorageKey.Of("by-consensus", consensusAddress)).IsZero)
             throw Revert($"consensus key {consensusAddress} is already used by another validator");
