@@ -32,6 +32,31 @@ public sealed class SimulationTests(ITestOutputHelper output)
         });
     }
 
+    /// <summary>
+    /// Set OPENLEDGER_CONSENSUS_SOAK=N to run N extra seeds (4 to 7 validators) locally, and optionally
+    /// OPENLEDGER_CONSENSUS_SOAK_LOSS (e.g. 0.3) for a lossier network with a longer chaos phase; without them
+    /// this is one short run with five validators, so CI still covers an odd-sized set.
+    /// </summary>
+    [Fact]
+    public void Soak()
+    {
+        var extra = int.TryParse(Environment.GetEnvironmentVariable("OPENLEDGER_CONSENSUS_SOAK"), out var n) ? n : 0;
+        if (extra == 0)
+        {
+            RunAndCheck(new SimulationOptions { Seed = 5005, Validators = 5, TargetHeight = 60 });
+            return;
+        }
+        var loss = double.TryParse(Environment.GetEnvironmentVariable("OPENLEDGER_CONSENSUS_SOAK_LOSS"), System.Globalization.CultureInfo.InvariantCulture, out var l) ? l : 0.05;
+        for (var seed = 10_000; seed < 10_000 + extra; seed++)
+        {
+            RunAndCheck(new SimulationOptions
+            {
+                Seed = seed, Validators = 4 + seed % 4, TargetHeight = 60, LossRate = loss, DuplicateRate = Math.Max(0.05, loss),
+                ChaosMs = loss > 0.1 ? 12_000 : 6_000, LivenessBoundMs = loss > 0.1 ? 60_000 : 30_000,
+            });
+        }
+    }
+
     [Fact]
     public void A_seed_reproduces_the_run_exactly()
     {
