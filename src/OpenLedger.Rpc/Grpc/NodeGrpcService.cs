@@ -1,11 +1,15 @@
 using Grpc.Core;
+using Microsoft.Extensions.Hosting;
 using OpenLedger.Rpc.Backend;
 using OpenLedger.Rpc.V1;
 
 namespace OpenLedger.Rpc.Grpc;
 
-/// <summary>openledger.v1.NodeService: status, peers, and live block and event streams.</summary>
-public sealed class NodeGrpcService(INodeBackend backend) : NodeService.NodeServiceBase
+/// <summary>
+/// openledger.v1.NodeService: status, peers, and live block and event streams. Streams end cleanly when the
+/// server stops, so shutting the node down never waits for subscribers to leave.
+/// </summary>
+public sealed class NodeGrpcService(INodeBackend backend, IHostApplicationLifetime lifetime) : NodeService.NodeServiceBase
 {
     public override Task<StatusResponse> Status(StatusRequest request, ServerCallContext context)
     {
@@ -37,8 +41,15 @@ public sealed class NodeGrpcService(INodeBackend backend) : NodeService.NodeServ
 
     public override async Task SubscribeBlocks(SubscribeBlocksRequest request, IServerStreamWriter<Block> responseStream, ServerCallContext context)
     {
-        await foreach (var block in backend.SubscribeBlocks(context.CancellationToken))
-            await responseStream.WriteAsync(ProtoMapper.Block(block, request.FullTransactions), context.CancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        try
+        {
+            await foreach (var block in backend.SubscribeBlocks(stop.Token))
+                await responseStream.WriteAsync(ProtoMapper.Block(block, request.FullTransactions), stop.Token);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+        }
     }
 
     public override async Task SubscribeEvents(SubscribeEventsRequest request, IServerStreamWriter<Log> responseStream, ServerCallContext context)
@@ -50,11 +61,18 @@ public sealed class NodeGrpcService(INodeBackend backend) : NodeService.NodeServ
                 ? null
                 : (IReadOnlyList<Core.Types.Hash256>)position.Any.Select((t, j) => GrpcInput.Hash(t, $"topics[{i}].any[{j}]")).ToArray())
             .ToArray();
-        await foreach (var block in backend.SubscribeBlocks(context.CancellationToken))
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        try
         {
-            var filter = new LogFilter(block.Number, block.Number, addresses, topics);
-            foreach (var match in backend.GetLogs(filter))
-                await responseStream.WriteAsync(ProtoMapper.Log(match), context.CancellationToken);
+            await foreach (var block in backend.SubscribeBlocks(stop.Token))
+            {
+                var filter = new LogFilter(block.Number, block.Number, addresses, topics);
+                foreach (var match in backend.GetLogs(filter))
+                    await responseStream.WriteAsync(ProtoMapper.Log(match), stop.Token);
+            }
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
         }
     }
 }

@@ -1,12 +1,13 @@
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.Extensions.Hosting;
 using OpenLedger.Rpc.Backend;
 using OpenLedger.Rpc.V1;
 
 namespace OpenLedger.Rpc.Grpc;
 
 /// <summary>openledger.v1.TxService: submitting transactions, simulating calls and following receipts.</summary>
-public sealed class TxGrpcService(INodeBackend backend, RpcOptions options) : TxService.TxServiceBase
+public sealed class TxGrpcService(INodeBackend backend, RpcOptions options, IHostApplicationLifetime lifetime) : TxService.TxServiceBase
 {
     private const int MaxReportedRejections = 100;
 
@@ -99,12 +100,16 @@ public sealed class TxGrpcService(INodeBackend backend, RpcOptions options) : Tx
         if (timeout > options.MaxWaitReceiptTimeout)
             throw GrpcInput.Invalid($"timeout_ms {request.TimeoutMs} is above the maximum of {(long)options.MaxWaitReceiptTimeout.TotalMilliseconds} ms");
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         deadline.CancelAfter(timeout);
         try
         {
             var receipt = await WaitAsync(hash, deadline.Token);
             return ProtoMapper.Receipt(receipt);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the node is shutting down; ask again for the receipt of {hash} once it is back"));
         }
         catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
         {
