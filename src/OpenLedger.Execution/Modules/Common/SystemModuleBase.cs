@@ -1,6 +1,5 @@
 using OpenLedger.Core.Abi;
 using OpenLedger.Core.Types;
-using OpenLedger.Execution.Gas;
 
 namespace OpenLedger.Execution.Modules.Common;
 
@@ -48,7 +47,7 @@ public abstract class SystemModuleBase : ISystemModule
 
     public byte[] Call(ModuleCall call)
     {
-        call.Gas.Charge(GasSchedule.ModuleCallBase);
+        // The executor has already charged GasSchedule.ModuleCallBase for dispatching into a module.
         var data = call.Data.Span;
         if (data.Length < 4)
             throw new ModuleRevertException($"{Name} module: calldata must start with a 4-byte function selector (got {data.Length} bytes); plain transfers to a module are refused");
