@@ -73,4 +73,39 @@ public sealed class ShippedAbiTests
         e.Chain.State.AddBalance(OpenLedger.Execution.SystemAddresses.Models, 1);
         Assert.Equal("Models module holds", EconomyModules.CheckSolvency(e.Chain.State, e.Chain.Models)![..19]);
     }
+
+    [Fact]
+    public void Every_view_answers_with_its_declared_outputs()
+    {
+        var e = new Support.Economy();
+        var c = e.Chain;
+        var request = e.Request(OpenLedger.Core.Types.Wei.PerOpen / 100);
+        e.Settle(request, 1500, 700, [1, 2, 3], [3, 3, 1]);
+        c.Tx(e.Challenger, c.Models, "challenge", c.Params.ChallengeBond, Support.TestChain.N(request), Support.Economy.Hash("e"), (byte)0);
+        c.Tx(e.Delegator, c.Staking, "delegate", OpenLedger.Core.Types.Wei.FromOpen(10), e.Validators[0]);
+        c.Tx(e.Delegator, c.Staking, "undelegate", e.Validators[0], (System.Numerics.BigInteger)OpenLedger.Core.Types.Wei.FromOpen(4));
+        c.Tx(e.Requester, c.Governance, "propose", c.Params.ProposalDeposit,
+            new object[] { ParameterStore.EncodeChange("EpochLength", AbiCodec.Encode([AbiType.Parse("uint64")], [7ul])) }, "d");
+        var one = Support.TestChain.N(1);
+        var views = new (SystemModuleBase Module, string Function, object[] Args)[]
+        {
+            (c.Staking, "getValidator", [e.Validators[0]]), (c.Staking, "getDelegation", [e.Validators[0], e.Delegator]),
+            (c.Staking, "getActiveSet", []), (c.Staking, "getUnbondings", [e.Delegator]), (c.Staking, "totalBonded", []),
+            (c.Datanets, "getDatanet", [one]), (c.Datanets, "getVersionRoot", [one, 1ul]), (c.Datanets, "isCurator", [one, e.DataOwner]),
+            (c.Datanets, "getContribution", [one]), (c.Datanets, "contributorTotals", [e.Contributors[0]]),
+            (c.Models, "getModel", [one]), (c.Models, "getInference", [one]), (c.Models, "getChallenge", [one]),
+            (c.Models, "earnings", [e.Contributors[0]]), (c.Models, "quoteFee", [one, 1500u, 700u]), (c.Models, "attributionPot", []),
+            (c.Governance, "getProposal", [one]), (c.Governance, "getParameter", ["EmissionPhases"]), (c.Governance, "parameterNames", []),
+        };
+        foreach (var (module, function, args) in views)
+        {
+            var abi = module.Abi.GetFunction(function);
+            Assert.True(abi.IsReadOnly, $"{function} should be a view");
+            var result = c.View(module, function, args);
+            Assert.Equal(abi.Outputs.Count, result.Length);
+        }
+        Assert.Equal(new System.Numerics.BigInteger(8_200_000_000_000_000), c.View(c.Models, "quoteFee", one, 1500u, 700u)[0]);
+        Assert.Equal(e.Contributors[0], c.View(c.Datanets, "getContribution", one)[1]);
+        Assert.Equal((System.Numerics.BigInteger)OpenLedger.Core.Types.Wei.FromOpen(6), c.View(c.Staking, "getDelegation", e.Validators[0], e.Delegator)[1]);
+    }
 }
