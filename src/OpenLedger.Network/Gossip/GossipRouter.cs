@@ -173,18 +173,26 @@ public sealed class GossipRouter
 
     private static byte[] MessageId(PubSubMessage message) => [.. message.From ?? [], .. message.SequenceNumber ?? []];
 
-    private void OnPeerConnected(PeerInfo info)
+    private void OnPeerConnected(PeerInfo info) => EnsurePeer(info.PeerId);
+
+    /// <summary>
+    /// Creates the router state for a connected peer (once) and starts its send loop, which first announces
+    /// our subscriptions. Called on connect and, defensively, when an RPC arrives from a peer not yet known.
+    /// </summary>
+    private GossipPeer EnsurePeer(PeerId id)
     {
-        var peer = new GossipPeer(info.PeerId, _options.MaxOutboundQueue) { LastDecay = _time.GetUtcNow() };
+        GossipPeer peer;
         lock (_lock)
         {
-            if (_peers.TryGetValue(info.PeerId, out var old)) old.Lifetime.Cancel();
-            _peers[info.PeerId] = peer;
+            if (_peers.TryGetValue(id, out var existing)) return existing;
+            peer = new GossipPeer(id, _options.MaxOutboundQueue) { LastDecay = _time.GetUtcNow() };
+            _peers[id] = peer;
             var hello = new PubSubRpc();
             foreach (string topic in _validators.Keys) hello.Subscriptions.Add(new SubscriptionChange(true, topic));
             if (!hello.IsEmpty) Enqueue(peer, hello);
         }
         _ = Task.Run(() => SendLoopAsync(peer));
+        return peer;
     }
 
     private void OnPeerDisconnected(PeerInfo info)
@@ -258,6 +266,8 @@ public sealed class GossipRouter
     internal async Task HandleRpcAsync(PeerId from, PubSubRpc rpc)
     {
         List<PubSubMessage> candidates = [];
+        if (!_host.IsConnected(from)) return;
+        EnsurePeer(from);
         lock (_lock)
         {
             if (!_peers.TryGetValue(from, out var peer)) return;
@@ -480,6 +490,14 @@ public sealed class GossipRouter
         DateTimeOffset now = _time.GetUtcNow();
         var outgoing = new Dictionary<PeerId, PubSubRpc>();
         PubSubRpc For(PeerId id) => outgoing.TryGetValue(id, out var rpc) ? rpc : outgoing[id] = new PubSubRpc();
+
+        // Drop state of peers whose connection is gone but whose disconnect raced with a late RPC.
+        foreach (var stale in _peers.Values.Where(p => !_host.IsConnected(p.Id)).ToList())
+        {
+            stale.Lifetime.Cancel();
+            _peers.Remove(stale.Id);
+            foreach (var members in _mesh.Values.Concat(_fanout.Values)) members.Remove(stale.Id);
+        }
 
         foreach (var peer in _peers.Values)
         {

@@ -405,14 +405,15 @@ public sealed class Libp2pHost : IAsyncDisposable
             }
             list.Add(connection);
         }
-        _ = session.Completion.ContinueWith(t => OnConnectionClosed(connection, t.Result), TaskScheduler.Default);
-        session.Start();
         _log.Debug("connected to {PeerId} at {Address} ({Direction})", remotePeer, remoteAddress, direction);
+        // Subscribers learn about the peer before its first stream can arrive.
         if (firstConnection)
         {
             try { PeerConnected?.Invoke(connection.ToPeerInfo()); }
             catch (Exception e) { _log.Warning(e, "peer-connected handler failed"); }
         }
+        _ = session.Completion.ContinueWith(t => OnConnectionClosed(connection, t.Result), TaskScheduler.Default);
+        session.Start();
         _ = Task.Run(async () =>
         {
             try
