@@ -20,7 +20,11 @@ public sealed class ParameterDefinition
         Name = property.Name;
         AbiTypeName = abiType;
         Type = AbiType.Parse(abiType);
+        StorageSlot = Common.StorageKey.Of("param", property.Name);
     }
+
+    /// <summary>Where an executed change of this parameter is stored in the governance module's storage.</summary>
+    public OpenLedger.Core.Types.Hash256 StorageSlot { get; }
 
     public string Name { get; }
 

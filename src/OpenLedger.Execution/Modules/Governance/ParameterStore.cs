@@ -17,7 +17,7 @@ public static class ParameterStore
         var parameters = genesisDefaults;
         foreach (var definition in ParameterDefinition.All)
         {
-            var raw = state.GetStorage(SystemAddresses.Governance, StorageKey.Of("param", definition.Name));
+            var raw = state.GetStorage(SystemAddresses.Governance, definition.StorageSlot);
             if (raw.Length > 0) parameters = definition.Apply(parameters, raw);
         }
         return parameters;
