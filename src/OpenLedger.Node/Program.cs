@@ -8,8 +8,14 @@ foreach (var command in new[]
          {
              KeysCommand.Create(),
              TxCommand.Create(),
+             InitCommand.Create(),
+             NodeCommand.Create(),
+             DevnetCommand.Create(),
+             GenesisCommand.Create(),
+             QueryCommand.Create(),
+             BenchCommand.Create(),
          })
 {
     root.Subcommands.Add(command);
 }
-return root.Parse(args).Invoke();
+return await root.Parse(args).InvokeAsync();

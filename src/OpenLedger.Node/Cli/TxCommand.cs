@@ -11,6 +11,7 @@ public static class TxCommand
     {
         var tx = new Command("tx", "Work with transactions");
         tx.Subcommands.Add(CreateDecode());
+        tx.Subcommands.Add(TxSendCommand.Create());
         return tx;
     }
 

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Node.Bench;
+using OpenLedger.Node.Devnet;
+
+namespace OpenLedger.Node.Cli;
+
+/// <summary>`openledger bench`: the node's own end-to-end load generator and report (docs/performance.md).</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var devnet = new Option<string?>("--devnet") { Description = "A running devnet's directory (uses node0 and dev account 0)" };
+        var grpc = new Option<string?>("--grpc") { Description = "Or any node's gRPC endpoint (with --key)" };
+        var key = new Option<string?>("--key") { Description = "Funding account's private key (with --grpc)" };
+        var txs = new Option<int>("--txs") { Description = "Transfers to send", DefaultValueFactory = _ => 20_000 };
+        var senders = new Option<int>("--senders") { Description = "Distinct sending accounts", DefaultValueFactory = _ => 200 };
+        var command = new Command("bench", "Send a burst of pre-signed transfers and report throughput and latency as JSON")
+        {
+            devnet, grpc, key, txs, senders,
+        };
+        command.SetAction((r, ct) => CliErrors.RunAsync(async () =>
+        {
+            string endpoint;
+            PrivateKey funder;
+            int? pid = null;
+            if (r.GetValue(devnet) is { } dir)
+            {
+                var manifest = DevnetManifest.Load(Path.Combine(dir, "devnet.json"));
+                endpoint = manifest.Nodes[0].Grpc;
+                funder = PrivateKey.FromHex(manifest.Accounts[0].PrivateKey);
+                pid = ReadPid(manifest.Nodes[0].Home);
+            }
+            else
+            {
+                endpoint = r.GetValue(grpc) ?? throw new CliException("give --devnet DIR, or --grpc HOST:PORT with --key HEX");
+                funder = PrivateKey.FromHex(r.GetValue(key) ?? throw new CliException("--grpc needs --key (the funding account)"));
+            }
+            if (r.GetValue(txs) < 1 || r.GetValue(senders) < 1) throw new CliException("--txs and --senders must be at least 1");
+            using var client = new WalletClient(endpoint);
+            var report = await new BenchRunner(client, funder, r.GetValue(txs), r.GetValue(senders), pid, Console.Error).RunAsync(ct);
+            Console.WriteLine(BenchRunner.ToJson(report));
+            return 0;
+        }));
+        return command;
+    }
+
+    private static int? ReadPid(string home)
+    {
+        var path = Path.Combine(home, "endpoints.json");
+        if (!File.Exists(path)) return null;
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        return doc.RootElement.TryGetProperty("processId", out var p) ? p.GetInt32() : null;
+    }
+}
