@@ -20,7 +20,7 @@ public sealed class CallSimulator(ModuleRegistry modules)
         var logs = new List<LogEntry>();
         try
         {
-            gas.Charge(IntrinsicGas.Of(call.Data, []));
+            gas.Charge(IntrinsicGas.Of(call.Data, call.AccessList ?? []));
             if (call.To is not { } to) throw new ModuleRevertException("contract creation is not supported");
             state.Transfer(call.From, to, call.Value);
             byte[] output = [];

@@ -210,7 +210,8 @@ public sealed class ChainBackend : INodeBackend
         if (head is null) throw new NodeBackendException(BackendErrorKind.NotFound, $"block {blockNumber} not found");
         var state = new WorldState(_chain.StateAt(head.StateRoot));
         var context = new BlockContext(head.Number + 1, head.TimestampMs + _chain.Parameters.BlockIntervalMs, head.Proposer, _chain.NextBaseFee, _chain.Parameters);
-        var call = new MessageCall(request.From ?? Address.Zero, request.To, request.Value, request.Data, gasLimit);
+        var accessList = request.AccessList.Select(e => new AccessListItem(e.Address, e.StorageKeys)).ToList();
+        var call = new MessageCall(request.From ?? Address.Zero, request.To, request.Value, request.Data, gasLimit, accessList);
         if (call.To is null) throw new NodeBackendException(BackendErrorKind.InvalidArgument, "contract creation is not supported (no \"to\" address given)");
         return _simulator.Run(call, context, state);
     }

@@ -16,4 +16,6 @@ public sealed record CallRequest
     public UInt128? GasPrice { get; init; }
     public UInt128? MaxFeePerGas { get; init; }
     public UInt128? MaxPriorityFeePerGas { get; init; }
+    /// <summary>EIP-2930 access list: it costs intrinsic gas, so eth_estimateGas must count it.</summary>
+    public IReadOnlyList<AccessListEntry> AccessList { get; init; } = [];
 }

@@ -282,7 +282,26 @@ public sealed class EthJsonRpcMethods
             GasPrice = Amount("gasPrice"),
             MaxFeePerGas = Amount("maxFeePerGas"),
             MaxPriorityFeePerGas = Amount("maxPriorityFeePerGas"),
+            AccessList = ParseAccessList(element),
         };
+    }
+
+    private static List<AccessListEntry> ParseAccessList(JsonElement call)
+    {
+        if (!call.TryGetProperty("accessList", out var list) || list.ValueKind == JsonValueKind.Null) return [];
+        if (list.ValueKind != JsonValueKind.Array)
+            throw JsonRpcException.InvalidArgument(0, "accessList must be an array of {address, storageKeys}");
+        var entries = new List<AccessListEntry>();
+        foreach (var item in list.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("address", out var address))
+                throw JsonRpcException.InvalidArgument(0, "accessList items must be objects {address, storageKeys}");
+            var keys = item.TryGetProperty("storageKeys", out var k) && k.ValueKind == JsonValueKind.Array
+                ? k.EnumerateArray().Select(key => EthParams.ParseHash(key, 0)).ToList()
+                : new List<Hash256>();
+            entries.Add(new AccessListEntry(EthParams.ParseAddress(address, 0), keys));
+        }
+        return entries;
     }
 
     private async ValueTask<JsonNode?> SendRawTransaction(EthParams p, CancellationToken cancellationToken)
