@@ -128,4 +128,40 @@ public class JsLibp2pInteropTests
         Assert.Equal(jsPeer, forwarded.From);
         Assert.Equal(node.LocalPeerId, forwarded.ReceivedFrom);
     }
+
+    [Fact]
+    public async Task Yamux_flow_control_interoperates_with_a_megabyte_each_way()
+    {
+        const string Echo = "/openledger-test/echo/1";
+        const int Size = 1024 * 1024; // four times the 256 KiB window, so window updates must flow both ways
+        await using var host = await TestHosts.StartAsync();
+        host.SetStreamHandler(Echo, async (stream, ct) =>
+        {
+            var buffer = new byte[16 * 1024];
+            int n;
+            while ((n = await stream.ReadAsync(buffer, ct)) > 0) await stream.WriteAsync(buffer.AsMemory(0, n), ct);
+            await stream.CloseWriteAsync(ct);
+        });
+        await using var js = await JsPeer.StartAsync();
+
+        // js -> C# echo
+        var result = await js.CommandAsync(new JsonObject { ["cmd"] = "echo", ["addr"] = TestHosts.AddressOf(host).ToString(), ["protocol"] = Echo, ["size"] = Size }, TimeSpan.FromSeconds(30));
+        Assert.Equal(Size, result["received"]!.GetValue<int>());
+        Assert.True(result["match"]!.GetValue<bool>());
+
+        // C# -> js echo
+        PeerId jsPeer = PeerId.Parse(js.PeerId);
+        await using var stream = await host.OpenStreamAsync(jsPeer, Echo, TestHosts.Timeout(30));
+        byte[] payload = new byte[Size];
+        new Random(3).NextBytes(payload);
+        Task send = Task.Run(async () =>
+        {
+            await stream.WriteAsync(payload);
+            await stream.CloseWriteAsync();
+        });
+        var echoed = new MemoryStream();
+        await stream.CopyToAsync(echoed).WaitAsync(TimeSpan.FromSeconds(30));
+        await send.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(payload, echoed.ToArray());
+    }
 }

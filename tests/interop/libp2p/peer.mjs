@@ -62,6 +62,9 @@ node.services.pubsub.addEventListener('message', (evt) => {
   emit({ event: 'message', topic: m.topic, data: hex(m.data), from: m.type === 'signed' ? m.from.toString() : null, type: m.type })
 })
 
+// Echo service for Yamux flow-control checks: whatever arrives goes back, then the stream closes.
+await node.handle('/openledger-test/echo/1', ({ stream }) => { stream.sink(stream.source).catch(() => {}) })
+
 for (const t of topics) node.services.pubsub.subscribe(t)
 await node.start()
 emit({ event: 'ready', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(String) })
@@ -75,6 +78,25 @@ async function handle (cmd) {
     case 'ping': {
       const rtt = await node.services.ping.ping(multiaddr(cmd.addr))
       return { rtt }
+    }
+    case 'echo': {
+      // Sends `size` patterned bytes to the peer's echo protocol and checks what comes back.
+      const stream = await node.dialProtocol(multiaddr(cmd.addr), cmd.protocol)
+      const size = cmd.size
+      const data = new Uint8Array(size)
+      for (let i = 0; i < size; i++) data[i] = (i * 7) & 255
+      const sending = stream.sink((async function * () {
+        for (let o = 0; o < size; o += 65536) yield data.subarray(o, Math.min(size, o + 65536))
+      })())
+      let received = 0
+      let match = true
+      for await (const chunk of stream.source) {
+        const bytes = chunk.subarray()
+        for (let i = 0; i < bytes.length; i++) if (bytes[i] !== data[received + i]) match = false
+        received += bytes.length
+      }
+      await sending
+      return { received, match: match && received === size }
     }
     case 'subscribe': node.services.pubsub.subscribe(cmd.topic); return {}
     case 'publish': {
