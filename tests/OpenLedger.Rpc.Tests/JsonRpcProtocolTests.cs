@@ -143,4 +143,17 @@ public sealed class JsonRpcProtocolTests(RpcServerFixture server) : IClassFixtur
         var reply = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal("161200", reply["result"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Bodies_above_the_limit_are_refused_with_413()
+    {
+        var huge = "[" + string.Join(",", Enumerable.Repeat("\"" + new string('a', 1022) + "\"", 6 * 1024)) + "]";
+        // Expect: 100-continue lets the server refuse on the declared length before the body is sent.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent(huge, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+        using var response = await server.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        // The server keeps serving afterwards.
+        Assert.Equal("0x275b0", (string?)await server.ResultAsync("eth_chainId"));
+    }
 }
