@@ -35,6 +35,10 @@ public sealed class AttributionEpochTests
         Assert.Equal(contributorsPot - expected.Aggregate(BigInteger.Add), paid[4]); // remainder to the treasury
         Assert.Equal(BigInteger.Zero, paid[5]);
 
+        // The earnings record is a storage slot of the models account, provable against the state root.
+        var raw = c.State.GetStorage(SystemAddresses.Models, ModelsModule.EarningsSlot(e.Contributors[2]));
+        Assert.Equal((UInt128)expected[2], Earnings.Decode(raw).AttributionEarned);
+
         // The contributor claims fee share and attribution reward in one claim().
         var balance = c.Balance(e.Contributors[2]);
         c.Tx(e.Contributors[2], c.Models, "claim");

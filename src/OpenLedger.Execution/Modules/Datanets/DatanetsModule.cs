@@ -267,6 +267,9 @@ public sealed class DatanetsModule : SystemModuleBase, IAccountedModule
     public static ContributorTotals GetContributorTotals(IWorldState state, Address contributor) =>
         GetContributorTotals(ModuleContext.ForState(state, SystemAddresses.Datanets, new BlockContext(0, 0, Address.Zero, 0, new ChainParameters())), contributor);
 
+    /// <summary>The storage slot of a contribution record (for proofs against the state root).</summary>
+    public static Hash256 ContributionSlot(ulong contributionId) => StorageKey.Of("contribution", contributionId);
+
     public IReadOnlyDictionary<string, UInt128> GetLiabilities(IWorldState state) =>
         new Dictionary<string, UInt128> { ["contribution bonds"] = ReadStore(state).GetU128(StorageKey.Of(BondsHeldKey)) };
 

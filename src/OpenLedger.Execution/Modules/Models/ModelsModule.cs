@@ -635,6 +635,9 @@ public sealed class ModelsModule : SystemModuleBase, IAccountedModule
 
     public static Earnings GetEarnings(IWorldState state, Address account) => GetEarnings(ReadStore(state), account);
 
+    /// <summary>The storage slot of an address's earnings record, for eth_getProof-style proofs of what it earned.</summary>
+    public static Hash256 EarningsSlot(Address account) => StorageKey.Of("earnings", account);
+
     public IReadOnlyDictionary<string, UInt128> GetLiabilities(IWorldState state)
     {
         var store = ReadStore(state);

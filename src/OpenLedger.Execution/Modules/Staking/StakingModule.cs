@@ -545,6 +545,9 @@ public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStaking
     public static DelegationView? GetDelegation(IWorldState state, Address validatorAddress, Address delegator) =>
         GetDelegation(ReadStore(state), validatorAddress, delegator);
 
+    /// <summary>The storage slot of a delegation record (for proofs against the state root).</summary>
+    public static Hash256 DelegationSlot(Address validatorAddress, Address delegator) => StorageKey.Of("delegation", validatorAddress, delegator);
+
     public IReadOnlyDictionary<string, UInt128> GetLiabilities(IWorldState state)
     {
         var store = ReadStore(state);
