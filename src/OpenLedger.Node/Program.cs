@@ -14,6 +14,7 @@ foreach (var command in new[]
              GenesisCommand.Create(),
              QueryCommand.Create(),
              BenchCommand.Create(),
+             AuditCommand.Create(),
          })
 {
     root.Subcommands.Add(command);
