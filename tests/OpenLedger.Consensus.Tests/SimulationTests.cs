@@ -33,6 +33,14 @@ public sealed class SimulationTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// With the locking rules (22, 28) removed from the engine, this run commits two different blocks at one
+    /// height (found by the soak test): it keeps the harness honest about catching real safety bugs.
+    /// </summary>
+    [Fact]
+    public void A_run_that_forks_an_engine_without_locking_stays_safe() =>
+        RunAndCheck(new SimulationOptions { Seed = 10125, Validators = 5, TargetHeight = 60 });
+
+    /// <summary>
     /// Set OPENLEDGER_CONSENSUS_SOAK=N to run N extra seeds (4 to 7 validators) locally, and optionally
     /// OPENLEDGER_CONSENSUS_SOAK_LOSS (e.g. 0.3) for a lossier network with a longer chaos phase; without them
     /// this is one short run with five validators, so CI still covers an odd-sized set.

@@ -38,6 +38,7 @@ public sealed class ConsensusSimulation
     private readonly Dictionary<(Address, ulong, int, VoteType), Hash256> _honestVotes = [];
     private readonly Dictionary<(Address, ulong, int), Hash256> _honestProposals = [];
     private readonly EvidencePool _evidencePool;
+    private readonly Dictionary<ulong, List<Hash256>> _proposedBlocks = [];
     private readonly List<string> _failures = [];
     private readonly int[] _partitionOf;
     private long _now;
@@ -315,6 +316,7 @@ public sealed class ConsensusSimulation
 
     private void Broadcast(SimulatedNode from, ConsensusMessage message)
     {
+        if (message is ProposalMessage { Proposal: var proposed }) RememberBlock(proposed);
         foreach (var peer in _nodes)
             if (peer != from) Send(from, peer, message);
         if (!from.IsEquivocator || _random.NextDouble() >= EquivocationRate) return;
@@ -326,13 +328,21 @@ public sealed class ConsensusSimulation
             _ => null,
         };
         if (conflicting is null) return;
+        if (conflicting is ProposalMessage { Proposal: var second }) RememberBlock(second);
         foreach (var peer in _nodes)
             if (peer != from && _random.Next(2) == 0) Send(from, peer, conflicting);
     }
 
+    /// <summary>
+    /// The second vote goes for another real block of the height when there is one (that is what could split
+    /// honest validators between two blocks), otherwise for nil or a phantom block.
+    /// </summary>
     private Vote ConflictingVote(SimulatedNode from, Vote vote)
     {
-        var other = vote.IsNil ? Keccak256.Hash(Encoding.UTF8.GetBytes($"phantom {vote.Height} {vote.Round}")) : Hash256.Zero;
+        var candidates = _proposedBlocks.TryGetValue(vote.Height, out var blocks) ? blocks.Where(b => b != vote.BlockHash).ToArray() : [];
+        var other = candidates.Length > 0 && _random.Next(4) != 0
+            ? candidates[_random.Next(candidates.Length)]
+            : vote.IsNil ? Keccak256.Hash(Encoding.UTF8.GetBytes($"phantom {vote.Height} {vote.Round}")) : Hash256.Zero;
         return vote with { BlockHash = other, Signature = from.Key.Sign(Vote.SigningDigest(_chainId, vote.Type, vote.Height, vote.Round, other)) };
     }
 
@@ -344,6 +354,12 @@ public sealed class ConsensusSimulation
             Block = block,
             Signature = from.Key.Sign(Proposal.SigningDigest(_chainId, proposal.Height, proposal.Round, proposal.PolRound, block.Hash)),
         };
+    }
+
+    private void RememberBlock(Proposal proposal)
+    {
+        if (!_proposedBlocks.TryGetValue(proposal.Height, out var blocks)) _proposedBlocks[proposal.Height] = blocks = [];
+        if (!blocks.Contains(proposal.Block.Hash)) blocks.Add(proposal.Block.Hash);
     }
 
     private void Send(SimulatedNode from, SimulatedNode to, object message)
