@@ -10,6 +10,7 @@ using OpenLedger.Core.Types;
 using OpenLedger.Node.Tests.EndToEnd.Support;
 using OpenLedger.Rpc.V1;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace OpenLedger.Node.Tests.EndToEnd;
 
@@ -19,7 +20,7 @@ namespace OpenLedger.Node.Tests.EndToEnd;
 /// not move over the following blocks.
 /// </summary>
 [Collection(DevnetCollection.Name)]
-public class AdmissionErrorTests(DevnetFixture fixture)
+public class AdmissionErrorTests(DevnetFixture fixture, ITestOutputHelper output)
 {
     private const int ServerError = -32000;
     private static readonly BigInteger CurveOrder =
@@ -51,6 +52,7 @@ public class AdmissionErrorTests(DevnetFixture fixture)
             var error = response.GetProperty("error");
             Assert.True(error.GetProperty("code").GetInt32() == ServerError, $"{name}: {error}");
             var message = error.GetProperty("message").GetString()!;
+            output.WriteLine($"{name}: {error.GetProperty("code").GetInt32()} {message}");
             foreach (var part in expected) Assert.True(message.Contains(part, StringComparison.Ordinal), $"{name}: expected '{part}' in '{message}'");
             rejectedHashes.Add(Keccak256.Hash(raw).ToString());
         }
@@ -102,6 +104,7 @@ public class AdmissionErrorTests(DevnetFixture fixture)
         {
             var error = await Assert.ThrowsAsync<RpcException>(async () =>
                 await tx.BroadcastAsync(new BroadcastRequest { RawTransaction = ByteString.CopyFrom(raw) }, deadline: DateTime.UtcNow.AddSeconds(15)));
+            output.WriteLine($"gRPC {name}: {error.StatusCode} {error.Status.Detail}");
             Assert.True(code == error.StatusCode, $"{name}: expected {code}, got {error.StatusCode}: {error.Status.Detail}");
             Assert.True(error.Status.Detail.Contains(message, StringComparison.Ordinal), $"{name}: expected '{message}' in '{error.Status.Detail}'");
         }

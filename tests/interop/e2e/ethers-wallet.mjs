@@ -7,7 +7,8 @@ import { ethers } from "ethers";
 const { OL_RPC, OL_KEY, OL_TO, OL_CHAIN_ID } = process.env;
 if (!OL_RPC || !OL_KEY || !OL_TO || !OL_CHAIN_ID) throw new Error("set OL_RPC, OL_KEY, OL_TO and OL_CHAIN_ID");
 
-const provider = new ethers.JsonRpcProvider(OL_RPC, Number(OL_CHAIN_ID), { staticNetwork: true });
+// cacheTimeout -1: ethers otherwise answers a repeated call (e.g. the "pending" nonce) from a 250 ms cache.
+const provider = new ethers.JsonRpcProvider(OL_RPC, Number(OL_CHAIN_ID), { staticNetwork: true, cacheTimeout: -1 });
 provider.pollingInterval = 200;
 const wallet = new ethers.Wallet(OL_KEY, provider);
 const str = (v) => (v === null || v === undefined ? null : v.toString());
