@@ -84,6 +84,14 @@ public sealed class DevnetRunner(string directory, int validators, int accounts,
             });
         }
 
+        // Every node dials all the others (the host redials with backoff), so any node can start first.
+        foreach (var node in nodes)
+        {
+            var config = NodeConfig.Load(node.Home);
+            config = config with { Bootnodes = nodes.Where(n => n.Name != node.Name).Select(n => n.P2P).ToList() };
+            config.Save(node.Home);
+        }
+
         var problems = GenesisRules.Validate(genesis);
         if (problems.Count > 0) throw new GenesisException("generated genesis is invalid: " + string.Join("; ", problems));
         var genesisPath = Path.Combine(_dir, "genesis.json");

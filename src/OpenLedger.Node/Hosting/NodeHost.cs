@@ -11,6 +11,7 @@ using OpenLedger.Execution.TxPool;
 using OpenLedger.Node.Config;
 using OpenLedger.Node.Cli;
 using OpenLedger.Node.Consensus;
+using OpenLedger.Node.Network;
 using OpenLedger.Node.Rpc;
 using OpenLedger.Rpc;
 using OpenLedger.Storage;
@@ -93,8 +94,16 @@ public sealed class NodeHost : IAsyncDisposable
             lastTimestamp = block.Header.TimestampMs;
         };
 
-        var backend = new ChainBackend(Chain, Pool, new NoNetwork(), modules.Views);
+        // A single validator needs no network; with more, or as a follower, the node joins the p2p network.
+        P2PService? p2p = null;
+        if (Chain.Validators.Count > 1 || config.Bootnodes.Count > 0)
+        {
+            p2p = await P2PService.StartAsync(config, Home, Chain, Pool, _log, ct);
+            _stops.Add(() => p2p.DisposeAsync());
+        }
+        var backend = new ChainBackend(Chain, Pool, p2p is null ? new NoNetwork() : p2p, modules.Views);
         backend.TransactionAccepted += _ => metrics.MempoolSize.Set(Pool.Count);
+        if (p2p is not null) backend.TransactionAccepted += p2p.PublishTransaction;
         var rpc = await RpcHosting.StartAsync(backend, new RpcOptions { GrpcEndpoint = config.GrpcListen, JsonRpcEndpoint = config.JsonRpcListen }, _log, ct);
         _stops.Add(() => rpc.DisposeAsync());
 
@@ -113,11 +122,11 @@ public sealed class NodeHost : IAsyncDisposable
         };
         File.WriteAllText(Path.Combine(Home, "endpoints.json"), JsonSerializer.Serialize(Endpoints, OpenLedgerJson.Options) + "\n");
 
-        StartBlockProduction(config);
+        StartBlockProduction(config, db, p2p);
         _log.Information("Node ready: gRPC {Grpc}, JSON-RPC {JsonRpc}, metrics {Metrics}", Endpoints.Grpc, Endpoints.JsonRpc, Endpoints.Metrics);
     }
 
-    private void StartBlockProduction(NodeConfig config)
+    private void StartBlockProduction(NodeConfig config, IKeyValueStore db, P2PService? p2p)
     {
         if (config.ConsensusKeyFile is null)
         {
@@ -130,10 +139,9 @@ public sealed class NodeHost : IAsyncDisposable
             _log.Information("Consensus key {Address} is not in the validator set: following the chain", key.Address);
             return;
         }
-        if (Chain.Validators.Count > 1)
-            throw new InvalidOperationException(
-                $"the validator set has {Chain.Validators.Count} validators; multi-validator BFT consensus is not wired into this build yet");
-        var producer = new SoloBlockProducer(Chain, Pool, key, TimeProvider.System, _log);
+        IBlockProducer producer = Chain.Validators.Count > 1 && p2p is not null
+            ? new BftDriver(Chain, Pool, key, db, p2p, TimeProvider.System, _log)
+            : new SoloBlockProducer(Chain, Pool, key, TimeProvider.System, _log);
         _production = new CancellationTokenSource();
         var token = _production.Token;
         _producerTask = Task.Run(async () =>

@@ -1,0 +1,413 @@
+using System.Threading.Channels;
+using OpenLedger.Consensus;
+using OpenLedger.Consensus.Messages;
+using OpenLedger.Consensus.Proposers;
+using OpenLedger.Consensus.Signing;
+using OpenLedger.Consensus.Wal;
+using OpenLedger.Core.Chain;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Encoding;
+using OpenLedger.Core.Types;
+using OpenLedger.Execution.Chain;
+using OpenLedger.Execution.Processing;
+using OpenLedger.Execution.TxPool;
+using OpenLedger.Network.Gossip;
+using OpenLedger.Network.Identity;
+using OpenLedger.Network.Protocols;
+using OpenLedger.Node.Network;
+using OpenLedger.Storage;
+using Serilog;
+
+namespace OpenLedger.Node.Consensus;
+
+/// <summary>
+/// The impure shell around the pure <see cref="TendermintEngine"/>: one loop owns the engine and the chain's
+/// write side, and everything that happens to them (gossiped messages, timers, the next-height start, the
+/// periodic position announcement, block sync) arrives through one channel, so the engine is never called
+/// concurrently. Effects are carried out here: gossip on the consensus topic, timers on the
+/// <see cref="TimeProvider"/>, blocks built from the mempool, proposals re-executed, decided blocks
+/// committed. Signing state and WAL live in the node's RocksDB, so a restart resumes without double-signing.
+/// </summary>
+public sealed class BftDriver : IBlockProducer
+{
+    /// <summary>How often the node announces its (height, round, step) so peers send what it missed.</summary>
+    public static readonly TimeSpan AnnounceInterval = TimeSpan.FromMilliseconds(1000);
+
+    private readonly Blockchain _chain;
+    private readonly TransactionPool _pool;
+    private readonly P2PService _p2p;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly Address _address;
+    private readonly TendermintEngine _engine;
+    private readonly string _consensusTopic;
+    private readonly string _evidenceTopic;
+    private readonly Channel<DriverWork> _inbox = Channel.CreateUnbounded<DriverWork>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<Hash256, ExecutedBlock> _executed = new();
+    private ProposerPriorityQueue _proposers = null!;
+    private long _heightStarted;
+
+    public BftDriver(Blockchain chain, TransactionPool pool, PrivateKey consensusKey, IKeyValueStore db, P2PService p2p, TimeProvider time, ILogger log)
+    {
+        _chain = chain;
+        _pool = pool;
+        _p2p = p2p;
+        _time = time;
+        _log = log;
+        _address = consensusKey.Address;
+        var privValidator = new PrivValidator(new Secp256k1VoteSigner(consensusKey), new KeyValueSigningStateStore(db));
+        _engine = new TendermintEngine(ConfigFor(chain), privValidator, Secp256k1VoteVerifier.Instance, new KeyValueConsensusWal(db));
+        _consensusTopic = OpenLedgerProtocolIds.ConsensusTopic(chain.ChainId);
+        _evidenceTopic = OpenLedgerProtocolIds.EvidenceTopic(chain.ChainId);
+    }
+
+    public TendermintEngine Engine => _engine;
+
+    /// <summary>Round timeouts scaled to the block interval: the devnet's 500 ms blocks get short rounds.</summary>
+    public static ConsensusConfig ConfigFor(Blockchain chain) =>
+        chain.Parameters.BlockIntervalMs <= 1000
+            ? new ConsensusConfig
+            {
+                ChainId = chain.ChainId,
+                TimeoutPropose = TimeSpan.FromMilliseconds(1000),
+                TimeoutProposeDelta = TimeSpan.FromMilliseconds(250),
+                TimeoutPrevote = TimeSpan.FromMilliseconds(500),
+                TimeoutPrevoteDelta = TimeSpan.FromMilliseconds(250),
+                TimeoutPrecommit = TimeSpan.FromMilliseconds(500),
+                TimeoutPrecommitDelta = TimeSpan.FromMilliseconds(250),
+            }
+            : new ConsensusConfig { ChainId = chain.ChainId };
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        _p2p.Host.Gossip.Subscribe(_consensusTopic, ValidateGossip);
+        _p2p.Host.Gossip.Subscribe(_evidenceTopic);
+        _p2p.Host.Gossip.MessageReceived += OnGossip;
+        _log.Information("BFT consensus as validator {Validator} of {Count}, consensus topic {Topic}", _address, _chain.Validators.Count, _consensusTopic);
+        var announcer = Task.Run(() => AnnounceLoopAsync(ct), CancellationToken.None);
+        try
+        {
+            StartHeight(_chain.Head.Number + 1);
+            await foreach (var work in _inbox.Reader.ReadAllAsync(ct))
+            {
+                try
+                {
+                    await ProcessAsync(work, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One bad message or a failed commit must not stop consensus; the engine state is unchanged.
+                    _log.Error(e, "Consensus step failed on {Work}", work.GetType().Name);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _p2p.Host.Gossip.MessageReceived -= OnGossip;
+            await announcer;
+        }
+    }
+
+    private static ValidationResult ValidateGossip(GossipMessage message)
+    {
+        try
+        {
+            ConsensusMessage.Decode(message.Data);
+            return ValidationResult.Accept;
+        }
+        catch (RlpException)
+        {
+            return ValidationResult.Reject;
+        }
+    }
+
+    private void OnGossip(GossipMessage message)
+    {
+        if (message.Topic == _consensusTopic)
+        {
+            try
+            {
+                _inbox.Writer.TryWrite(new GossipReceived(ConsensusMessage.Decode(message.Data), message.From));
+            }
+            catch (RlpException e)
+            {
+                _log.Debug("Dropped an undecodable consensus message from {Peer}: {Reason}", message.From, e.Message);
+            }
+        }
+        else if (message.Topic == _evidenceTopic)
+        {
+            _log.Warning("Evidence gossiped by {Peer} ({Bytes} bytes)", message.From, message.Data.Length);
+        }
+    }
+
+    private async Task AnnounceLoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(AnnounceInterval, _time, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            _inbox.Writer.TryWrite(new AnnounceTick());
+        }
+    }
+
+    private async Task ProcessAsync(DriverWork work, CancellationToken ct)
+    {
+        switch (work)
+        {
+            case EngineInput input:
+                Feed(input.Input);
+                break;
+            case GossipReceived gossip:
+                OnConsensusMessage(gossip.Message, gossip.From);
+                break;
+            case StartNextHeight next:
+                // A stale start (block sync moved the chain meanwhile) is dropped.
+                if (next.Height == _chain.Head.Number + 1 && _engine.Height < next.Height) StartHeight(next.Height);
+                break;
+            case AnnounceTick:
+                await OnAnnounceTickAsync(ct);
+                break;
+        }
+    }
+
+    private void OnConsensusMessage(ConsensusMessage message, PeerId from)
+    {
+        switch (message)
+        {
+            case ProposalMessage p:
+                Feed(new ProposalReceived(p.Proposal));
+                break;
+            case VoteMessage v:
+                Feed(new VoteReceived(v.Vote));
+                break;
+            case NewRoundStepMessage position:
+                // A peer at height h has committed h - 1.
+                if (position.Height > 0) _p2p.ReportPeerHeight(from, position.Height - 1);
+                if (position.Height <= _engine.Height)
+                    foreach (var m in _engine.CatchUpMessagesFor(position.Height, position.Round))
+                        Publish(m);
+                break;
+        }
+    }
+
+    private async Task OnAnnounceTickAsync(CancellationToken ct)
+    {
+        if (_p2p.HighestPeer() is { } best && best.Height >= _chain.Head.Number + 2)
+        {
+            await SyncAsync(best.Peer, best.Height, ct);
+            return;
+        }
+        Publish(new NewRoundStepMessage(_engine.Height, _engine.Round, _engine.Step));
+    }
+
+    /// <summary>
+    /// Block sync: downloads the blocks a peer has committed beyond ours, verifies each block's own commit
+    /// against the validator set we know for it (ExecuteBlock checks the block and its parent's commit), commits
+    /// them, then restarts consensus at the new height.
+    /// </summary>
+    private async Task SyncAsync(PeerId peer, ulong target, CancellationToken ct)
+    {
+        _p2p.SetSyncing(true, target);
+        _log.Information("Block sync: {Peer} is at height {Target}, we are at {Head}", peer, target, _chain.Head.Number);
+        try
+        {
+            while (_chain.Head.Number < target && !ct.IsCancellationRequested)
+            {
+                var from = _chain.Head.Number + 1;
+                var count = (int)Math.Min(target - _chain.Head.Number, BlockSyncProtocol.MaxBlocksPerRequest);
+                var blocks = await _p2p.Blocks.RequestAsync(peer, from, count, ct);
+                if (blocks.Count == 0) break;
+                foreach (var (block, commit) in blocks)
+                {
+                    if (block.Number != _chain.Head.Number + 1)
+                        throw new InvalidBlockException($"peer {peer} sent block {block.Number}, expected {_chain.Head.Number + 1}");
+                    if (!CommitVerifier.TryVerify(commit, _chain.Validators, _chain.ChainId, block.Number, block.Hash, out var error))
+                        throw new InvalidBlockException($"peer {peer} sent block {block.Number} with an invalid commit: {error}");
+                    var executed = _chain.ExecuteBlock(block);
+                    _chain.CommitBlock(executed, commit);
+                    _pool.Prune(_chain.HeadAccounts, _chain.NextBaseFee, _chain.Parameters);
+                }
+                _log.Information("Block sync: at height {Head} of {Target}", _chain.Head.Number, target);
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidBlockException or RlpException or TimeoutException or InvalidOperationException)
+        {
+            _log.Warning("Block sync from {Peer} stopped at height {Head}: {Reason}", peer, _chain.Head.Number, e.Message);
+        }
+        finally
+        {
+            _p2p.SetSyncing(false, target);
+        }
+        if (_engine.Height != _chain.Head.Number + 1)
+        {
+            _executed.Clear();
+            StartHeight(_chain.Head.Number + 1);
+        }
+    }
+
+    private void StartHeight(ulong height)
+    {
+        _proposers = ProposersFor(height);
+        _heightStarted = _time.GetTimestamp();
+        var pending = new Queue<ConsensusInput>();
+        Apply(_engine.StartHeight(height, _chain.Validators, _proposers), pending);
+        Drain(pending);
+    }
+
+    private void Feed(ConsensusInput input)
+    {
+        var pending = new Queue<ConsensusInput>();
+        pending.Enqueue(input);
+        Drain(pending);
+    }
+
+    private void Drain(Queue<ConsensusInput> pending)
+    {
+        while (pending.TryDequeue(out var next)) Apply(_engine.Handle(next), pending);
+    }
+
+    private void Apply(IReadOnlyList<ConsensusEffect> effects, Queue<ConsensusInput> pending)
+    {
+        foreach (var effect in effects)
+        {
+            switch (effect)
+            {
+                case BroadcastProposal p:
+                    Publish(new ProposalMessage(p.Proposal));
+                    break;
+                case BroadcastVote v:
+                    Publish(new VoteMessage(v.Vote));
+                    break;
+                case ScheduleTimeout t:
+                    _ = EnqueueAfterAsync(t.Duration, new EngineInput(new TimeoutFired(t.Height, t.Round, t.Step)));
+                    break;
+                case RequestBlock r:
+                    if (BuildProposal(r) is { } block) pending.Enqueue(new BlockToPropose(r.Height, r.Round, block));
+                    break;
+                case ValidateBlock v:
+                    pending.Enqueue(new ProposalValidated(v.Height, v.Block.Hash, Validate(v.Height, v.Block)));
+                    break;
+                case CommitBlock c:
+                    Commit(c);
+                    break;
+                case EvidenceDetected e:
+                    _log.Warning("Validator {Validator} signed conflicting votes at height {Height}", e.Evidence.First.Validator, e.Evidence.First.Height);
+                    _ = _p2p.PublishSafelyAsync(_evidenceTopic, e.Evidence.Encode(), "duplicate vote evidence");
+                    break;
+                case SigningRefused s:
+                    _log.Warning("Signing refused by the double-sign guard: {Reason}", s.Reason);
+                    break;
+            }
+        }
+    }
+
+    private ProposedBlock? BuildProposal(RequestBlock request)
+    {
+        var head = _chain.Head;
+        if (request.Height != head.Number + 1) return null;
+        var lastCommit = _chain.Store.GetCommit(head.Number) ?? Core.Chain.Commit.Empty;
+        var candidates = _pool.SelectForBlock(_chain.HeadAccounts, _chain.Parameters.BlockGasLimit, int.MaxValue);
+        var now = (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds();
+        var executed = _chain.BuildBlock(now, _address, lastCommit, candidates, []);
+        _executed[executed.Block.Hash] = executed;
+        _log.Debug("Proposing block {Number} round {Round} with {Count} transactions", executed.Block.Number, request.Round, executed.Block.Transactions.Count);
+        return new ProposedBlock(executed.Block.Hash, executed.Encoded);
+    }
+
+    /// <summary>Deterministic validity: the payload decodes to the announced block on top of our head and re-executes to its header.</summary>
+    private bool Validate(ulong height, ProposedBlock proposed)
+    {
+        if (_executed.ContainsKey(proposed.Hash)) return true;
+        try
+        {
+            var block = Block.Decode(proposed.Payload);
+            if (block.Hash != proposed.Hash || block.Number != height || height != _chain.Head.Number + 1)
+            {
+                _log.Warning("Proposed block {Hash} at height {Height} does not match its payload or our head {Head}", proposed.Hash, height, _chain.Head.Number);
+                return false;
+            }
+            _executed[block.Hash] = _chain.ExecuteBlock(block);
+            return true;
+        }
+        catch (Exception e) when (e is RlpException or InvalidBlockException)
+        {
+            _log.Warning("Proposed block {Hash} at height {Height} is invalid: {Reason}", proposed.Hash, height, e.Message);
+            return false;
+        }
+    }
+
+    private void Commit(CommitBlock decision)
+    {
+        if (decision.Height == _chain.Head.Number + 1)
+        {
+            if (!_executed.TryGetValue(decision.Block.Hash, out var executed))
+                executed = _chain.ExecuteBlock(Block.Decode(decision.Block.Payload));
+            _chain.CommitBlock(executed, decision.Commit);
+            var pruned = _pool.Prune(_chain.HeadAccounts, _chain.NextBaseFee, _chain.Parameters);
+            _log.Information("Committed block {Number} {Hash} (round {Round}, {Count} transactions, {Signatures} precommits); pool pruned {Pruned}",
+                decision.Height, decision.Block.Hash, decision.Round, executed.Block.Transactions.Count, decision.Commit.Signatures.Count, pruned);
+        }
+        _executed.Clear();
+        // The block interval counts from the start of the height, so slow rounds do not add to it.
+        var interval = TimeSpan.FromMilliseconds(_chain.Parameters.BlockIntervalMs);
+        var wait = interval - _time.GetElapsedTime(_heightStarted);
+        _ = EnqueueAfterAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, new StartNextHeight(decision.Height + 1));
+    }
+
+    /// <summary>
+    /// The proposer queue of <paramref name="height"/>, replayed from the first height over the stored
+    /// validator sets (CometBFT priorities are chain state; every node, including one that block synced,
+    /// derives the same proposers). Later heights advance it incrementally.
+    /// </summary>
+    private ProposerPriorityQueue ProposersFor(ulong height)
+    {
+        if (_proposers is not null && _engine.Height + 1 == height && _engine.Height >= 1)
+            return _proposers.NextHeight(_chain.Validators);
+        var queue = ProposerPriorityQueue.Create(ValidatorsOfHeight(1));
+        for (var h = 2UL; h <= height; h++) queue = queue.NextHeight(ValidatorsOfHeight(h));
+        return queue;
+    }
+
+    private ValidatorSet ValidatorsOfHeight(ulong height)
+    {
+        var parent = _chain.Store.GetHeader(height - 1)
+                     ?? throw new InvalidOperationException($"block {height - 1} is missing from the store");
+        return _chain.Store.GetValidatorSet(parent.NextValidatorSetHash)
+               ?? throw new InvalidOperationException($"validator set {parent.NextValidatorSetHash} of height {height} is missing from the store");
+    }
+
+    private void Publish(ConsensusMessage message) =>
+        _ = _p2p.PublishSafelyAsync(_consensusTopic, message.Encode(), message.GetType().Name);
+
+    private async Task EnqueueAfterAsync(TimeSpan delay, DriverWork work)
+    {
+        try
+        {
+            if (delay > TimeSpan.Zero) await Task.Delay(delay, _time);
+            _inbox.Writer.TryWrite(work);
+        }
+        catch (Exception e)
+        {
+            _log.Debug("Timer failed: {Reason}", e.Message);
+        }
+    }
+
+    private abstract record DriverWork;
+
+    private sealed record EngineInput(ConsensusInput Input) : DriverWork;
+
+    private sealed record GossipReceived(ConsensusMessage Message, PeerId From) : DriverWork;
+
+    private sealed record StartNextHeight(ulong Height) : DriverWork;
+
+    private sealed record AnnounceTick : DriverWork;
+}

@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using OpenLedger.Core.Encoding;
+using OpenLedger.Core.Transactions;
+using OpenLedger.Execution.Chain;
+using OpenLedger.Execution.TxPool;
+using OpenLedger.Network.Addressing;
+using OpenLedger.Network.Gossip;
+using OpenLedger.Network.Host;
+using OpenLedger.Network.Identity;
+using OpenLedger.Network.Protocols;
+using OpenLedger.Node.Config;
+using OpenLedger.Node.Rpc;
+using Serilog;
+
+namespace OpenLedger.Node.Network;
+
+/// <summary>
+/// The node's libp2p presence: the host (node key, listen address, bootnodes redialled by the host with
+/// backoff), transaction gossip into and out of the mempool, the block sync protocol, and what RPC shows
+/// of it (<see cref="INetworkInfo"/>). Consensus gossip is attached by <c>BftDriver</c>.
+/// </summary>
+public sealed class P2PService : INetworkInfo, IAsyncDisposable
+{
+    private readonly Libp2pHost _host;
+    private readonly Blockchain _chain;
+    private readonly TransactionPool _pool;
+    private readonly ILogger _log;
+    private readonly ConcurrentDictionary<PeerId, ulong> _peerHeights = new();
+    private volatile bool _syncing;
+    private ulong _syncTarget;
+
+    private P2PService(Libp2pHost host, Blockchain chain, TransactionPool pool, ILogger log)
+    {
+        _host = host;
+        _chain = chain;
+        _pool = pool;
+        _log = log;
+        TransactionsTopic = OpenLedgerProtocolIds.TransactionsTopic(chain.ChainId);
+        Blocks = new BlockSyncProtocol(host, chain, log);
+    }
+
+    public Libp2pHost Host => _host;
+
+    public string TransactionsTopic { get; }
+
+    public BlockSyncProtocol Blocks { get; }
+
+    public static async Task<P2PService> StartAsync(NodeConfig config, string home, Blockchain chain, TransactionPool pool, ILogger log, CancellationToken ct)
+    {
+        var keyPath = config.Resolve(home, config.NodeKeyFile);
+        var nodeKey = NodeKey.LoadOrCreate(keyPath);
+        var bootnodes = new List<Multiaddr>();
+        foreach (var text in config.Bootnodes)
+        {
+            if (!Multiaddr.TryParse(text, out var address) || address is null)
+                throw new NodeConfigException($"bootnode \"{text}\" in {Path.Combine(home, NodeConfig.FileName)} is not a valid multiaddr (expected e.g. /ip4/127.0.0.1/tcp/26656/p2p/12D3KooW…)");
+            if (address.PeerId == nodeKey.PeerId) continue;
+            bootnodes.Add(address);
+        }
+        if (!Multiaddr.TryParse(config.P2PListen, out var listen) || listen is null)
+            throw new NodeConfigException($"p2pListen \"{config.P2PListen}\" is not a valid multiaddr (expected e.g. /ip4/127.0.0.1/tcp/26656)");
+        var host = Libp2pHost.Create(new Libp2pHostOptions
+        {
+            NodeKey = nodeKey,
+            ListenAddresses = [listen],
+            Bootnodes = bootnodes,
+            MaxPeers = config.MaxPeers,
+            Logger = log,
+        });
+        var service = new P2PService(host, chain, pool, log);
+        host.Gossip.Subscribe(service.TransactionsTopic, service.ValidateGossipedTransaction);
+        service.Blocks.Serve();
+        host.PeerDisconnected += peer => service._peerHeights.TryRemove(peer.PeerId, out _);
+        await host.StartAsync(ct);
+        log.Information("p2p node id {PeerId}, {Count} bootnodes", host.LocalPeerId, bootnodes.Count);
+        return service;
+    }
+
+    /// <summary>Gossip validation is admission: a transaction the pool accepts is delivered and forwarded, others are not.</summary>
+    private ValidationResult ValidateGossipedTransaction(GossipMessage message)
+    {
+        Transaction tx;
+        try
+        {
+            tx = Transaction.Decode(message.Data);
+        }
+        catch (Exception e) when (e is RlpException or FormatException or ArgumentException or InvalidOperationException)
+        {
+            _log.Debug("Rejected an undecodable gossiped transaction from {Peer}: {Reason}", message.ReceivedFrom, e.Message);
+            return ValidationResult.Reject;
+        }
+        var rejection = _pool.Add(tx, _chain.HeadAccounts);
+        if (rejection is null)
+        {
+            _log.Debug("Gossiped transaction {Tx} entered the mempool", tx.Hash);
+            return ValidationResult.Accept;
+        }
+        // A valid transaction can still be stale or already known here: ignore rather than penalise the sender.
+        _log.Debug("Gossiped transaction {Tx} not admitted: {Reason}", tx.Hash, rejection.Message);
+        return ValidationResult.Ignore;
+    }
+
+    /// <summary>Publishes a transaction this node accepted (over RPC) to the network.</summary>
+    public void PublishTransaction(Transaction tx)
+    {
+        var data = tx.Encoded.ToArray();
+        _ = PublishSafelyAsync(TransactionsTopic, data, $"transaction {tx.Hash}");
+    }
+
+    public async Task PublishSafelyAsync(string topic, byte[] data, string what)
+    {
+        try
+        {
+            await _host.Gossip.PublishAsync(topic, data);
+        }
+        catch (Exception e)
+        {
+            _log.Debug("Could not publish {What} on {Topic}: {Reason}", what, topic, e.Message);
+        }
+    }
+
+    /// <summary>Heights peers announce (consensus position messages); block sync uses the highest.</summary>
+    public void ReportPeerHeight(PeerId peer, ulong height) => _peerHeights[peer] = height;
+
+    public (PeerId Peer, ulong Height)? HighestPeer()
+    {
+        (PeerId, ulong)? best = null;
+        foreach (var (peer, height) in _peerHeights)
+            if (_host.IsConnected(peer) && (best is null || height > best.Value.Item2)) best = (peer, height);
+        return best;
+    }
+
+    public void SetSyncing(bool syncing, ulong target)
+    {
+        Interlocked.Exchange(ref _syncTarget, target);
+        _syncing = syncing;
+    }
+
+    public string NodeId => _host.LocalPeerId.ToString();
+
+    public IReadOnlyList<string> ListenAddresses => _host.ListenAddresses.Select(a => a.WithPeerId(_host.LocalPeerId).ToString()).ToArray();
+
+    public IReadOnlyList<OpenLedger.Rpc.Backend.PeerInfo> Peers =>
+        _host.ConnectedPeers.Select(p => new OpenLedger.Rpc.Backend.PeerInfo(
+            p.PeerId.ToString(), p.RemoteAddress.ToString(), p.Direction == ConnectionDirection.Inbound,
+            _peerHeights.GetValueOrDefault(p.PeerId))).ToArray();
+
+    public bool IsSyncing => _syncing;
+
+    public ulong SyncTargetHeight => Interlocked.Read(ref _syncTarget);
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+}
