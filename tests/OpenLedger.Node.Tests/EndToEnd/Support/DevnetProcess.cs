@@ -14,7 +14,7 @@ namespace OpenLedger.Node.Tests.EndToEnd.Support;
 /// </summary>
 public sealed class DevnetProcess : IAsyncDisposable
 {
-    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90); // the devnet itself gives its nodes 90 s
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -95,19 +95,22 @@ public sealed class DevnetProcess : IAsyncDisposable
                 throw new InvalidOperationException($"the devnet exited with code {_process.ExitCode} before it was ready\n{Diagnostics()}");
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"the devnet was not ready within {ReadyTimeout.TotalSeconds:F0} s\n{Diagnostics()}");
-            // devnet.json is written once before the nodes start and again with their pids after: wait for the pids
-            // and for the "ready" line the devnet prints after the node served block >= 1.
-            if (File.Exists(manifestPath) && Output.Contains("is running", StringComparison.Ordinal))
+            // devnet.json is written once before the nodes start and again with their pids: wait for the pids, the
+            // node's endpoints.json, and a JSON-RPC answer at block 1 or later (what the devnet itself waits for).
+            if (File.Exists(manifestPath))
             {
                 try
                 {
                     Manifest = DevnetManifest.Load(manifestPath);
                     if (Manifest.Nodes.All(n => n.ProcessId is not null) && File.Exists(Path.Combine(NodeHome, "endpoints.json")))
-                        return;
+                    {
+                        using var rpc = new JsonRpcClient(JsonRpcUrl);
+                        if (await rpc.BlockNumberAsync() >= 1) return;
+                    }
                 }
-                catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+                catch (Exception e) when (e is IOException or System.Text.Json.JsonException or HttpRequestException or TaskCanceledException)
                 {
-                    // Caught mid-write; read it again on the next round.
+                    // Caught mid-write, or the node is not listening yet; try again on the next round.
                 }
             }
             await Task.Delay(200);
