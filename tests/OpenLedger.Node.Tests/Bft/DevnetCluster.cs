@@ -19,6 +19,7 @@ public sealed class DevnetCluster : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly List<(Process Process, StreamWriter Log)> _restarted = new();
     private int _rpcId;
 
     private DevnetCluster(string home, Process process)
@@ -93,6 +94,56 @@ public sealed class DevnetCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERMs the devnet runner (it stops its nodes) and keeps the homes, so nodes can be restarted one by one.</summary>
+    public async Task StopRunnerAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited) return;
+        kill(_process.Id, 15);
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
+    /// <summary>Starts `openledger node --home` for one devnet node; the process is killed on disposal at the latest.</summary>
+    public Process StartNode(int node)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { ProcessRunner.OpenLedgerDll, "node", "--home", Manifest.Nodes[node].Home }) info.ArgumentList.Add(arg);
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        var process = new Process { StartInfo = info };
+        var log = Path.Combine(Manifest.Nodes[node].Home, "restart.log");
+        var writer = new StreamWriter(log, append: true) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => WriteLine(writer, e.Data);
+        process.ErrorDataReceived += (_, e) => WriteLine(writer, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        lock (_restarted) _restarted.Add((process, writer));
+        return process;
+    }
+
+    private static void WriteLine(StreamWriter writer, string? line)
+    {
+        if (line is null) return;
+        lock (writer)
+        {
+            try
+            {
+                writer.WriteLine(line);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Output that arrives while the test tears the node down.
+            }
+        }
+    }
+
+    public string RestartLog(int node)
+    {
+        var log = Path.Combine(Manifest.Nodes[node].Home, "restart.log");
+        using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return new StreamReader(stream).ReadToEnd();
+    }
+
     public async Task<JsonElement> CallAsync(int node, string method, params object?[] parameters)
     {
         var request = new { jsonrpc = "2.0", id = Interlocked.Increment(ref _rpcId), method, @params = parameters };
@@ -147,6 +198,24 @@ public sealed class DevnetCluster : IAsyncDisposable
                 _process.Kill(entireProcessTree: true);
                 await _process.WaitForExitAsync(CancellationToken.None);
             }
+        }
+        foreach (var (node, log) in _restarted)
+        {
+            if (!node.HasExited)
+            {
+                kill(node.Id, 15);
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                try
+                {
+                    await node.WaitForExitAsync(grace.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    node.Kill(entireProcessTree: true);
+                }
+            }
+            node.Dispose();
+            lock (log) log.Dispose();
         }
         // Nodes the devnet lost track of must not outlive the test (checked against pid reuse).
         foreach (var pid in nodePids)

@@ -14,6 +14,7 @@ namespace OpenLedger.Node.Tests.Bft;
 /// through their bootnodes, agree on blocks by BFT consensus over libp2p gossip, and commit a transfer sent
 /// to one of them on all of them.
 /// </summary>
+[Collection(BftDevnetCollection.Name)]
 public sealed class FourValidatorDevnetTests(ITestOutputHelper output)
 {
     private const int Validators = 4;
