@@ -49,6 +49,16 @@ public sealed class FourValidatorDevnetTests(ITestOutputHelper output)
             // Weighted round-robin with equal stakes: the first heights are not all proposed by one validator.
             Assert.True(proposers.Count >= 2, $"blocks 1..{AgreedHeight} were all proposed by {string.Join(", ", proposers)}");
 
+            // Every node dialled the others from its bootnodes and reports them as peers (net_peerCount, from P2PService).
+            var peerCounts = new ulong[Validators];
+            while (peerCounts.Any(c => c != Validators - 1))
+            {
+                budget.Token.ThrowIfCancellationRequested();
+                for (var n = 0; n < Validators; n++)
+                    peerCounts[n] = DevnetCluster.ParseQuantity((await devnet.CallAsync(n, "net_peerCount")).GetString()!);
+                if (peerCounts.Any(c => c != Validators - 1)) await Task.Delay(250, budget.Token);
+            }
+
             // 2. A transfer submitted to node 1 is gossiped, proposed by whoever's turn it is, and committed everywhere.
             var sender = DevnetKeys.Account(0);
             var recipient = Address.FromUInt64(0xb0f7_0000UL + (ulong)Random.Shared.Next(1, 1_000_000));
