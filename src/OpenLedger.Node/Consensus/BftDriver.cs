@@ -94,7 +94,7 @@ public sealed class BftDriver : IBlockProducer
                 {
                     await ProcessAsync(work, ct);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (!ct.IsCancellationRequested)
                 {
                     // One bad message or a failed commit must not stop consensus; the engine state is unchanged.
                     _log.Error(e, "Consensus step failed on {Work}", work.GetType().Name);
@@ -239,8 +239,9 @@ public sealed class BftDriver : IBlockProducer
                 _log.Information("Block sync: at height {Head} of {Target}", _chain.Head.Number, target);
             }
         }
-        catch (Exception e) when (e is IOException or InvalidBlockException or RlpException or TimeoutException or InvalidOperationException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
+            // A peer that fails or lies costs one attempt; the next announcement tick picks a peer again.
             _log.Warning("Block sync from {Peer} stopped at height {Head}: {Reason}", peer, _chain.Head.Number, e.Message);
         }
         finally
