@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using System.Reflection;
 using OpenLedger.Core.Abi;
 using OpenLedger.Execution.Modules.Common;
 using OpenLedger.Execution.Modules.Datanets;
@@ -25,8 +25,16 @@ public sealed class ShippedAbiTests
         _ => new GovernanceModule(),
     };
 
-    private static string AbiPath(string name, [CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "..", "docs", "abi", name + ".json"));
+    /// <summary>
+    /// docs/abi of the checkout the tests were built from (recorded by tests/Directory.Build.props; not
+    /// [CallerFilePath], which CI builds map to "/_/").
+    /// </summary>
+    private static string AbiPath(string name)
+    {
+        var root = typeof(ShippedAbiTests).Assembly.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>()
+            .First(a => a.Key == "RepositoryRoot").Value!;
+        return Path.Combine(root, "docs", "abi", name + ".json");
+    }
 
     [Theory]
     [MemberData(nameof(Modules))]
