@@ -16,7 +16,7 @@ namespace OpenLedger.Node.Devnet;
 /// waits until all of them serve RPC and the chain makes progress, writes DIR/devnet.json, and stops the
 /// nodes cleanly on Ctrl-C / SIGTERM. Re-running with the same DIR restarts the same devnet.
 /// </summary>
-public sealed class DevnetRunner(string directory, int validators, int accounts, ulong chainId, TextWriter output)
+public sealed class DevnetRunner(string directory, int validators, int accounts, ulong chainId, TextWriter output, string? genesisFile = null)
 {
     public static readonly UInt128 AccountBalance = Wei.FromOpen(1_000_000);
     public static readonly UInt128 OperatorBalance = Wei.FromOpen(200_000);
@@ -41,13 +41,15 @@ public sealed class DevnetRunner(string directory, int validators, int accounts,
         Directory.CreateDirectory(_dir);
         output.WriteLine($"Creating a {validators}-validator devnet in {_dir}");
 
-        var genesis = GenesisBuilder.New(chainId, (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var given = genesisFile is null ? null : GenesisDocument.Load(genesisFile);
+        if (given is not null) CheckGivenGenesis(given);
+        var genesis = given ?? CreateGenesis(validators, accounts, chainId);
         var devAccounts = new List<DevnetAccount>();
-        for (var i = 0; i < accounts; i++)
+        for (var i = 0; i < 1000; i++)
         {
             var key = DevnetKeys.Account(i);
-            genesis = GenesisBuilder.AddAccount(genesis, key.Address, AccountBalance, $"dev account {i}");
-            devAccounts.Add(new DevnetAccount(key.Address.ToChecksumString(), key.ToHex(), Wei.FormatOpen(AccountBalance) + " OPEN"));
+            if (genesis.Accounts.FirstOrDefault(a => a.Address == key.Address) is not { } funded) break;
+            devAccounts.Add(new DevnetAccount(key.Address.ToChecksumString(), key.ToHex(), Wei.FormatOpen(funded.Balance) + " OPEN"));
         }
 
         var nodes = new List<DevnetNode>();
@@ -64,12 +66,12 @@ public sealed class DevnetRunner(string directory, int validators, int accounts,
                 MetricsListen = $"127.0.0.1:{FreePort()}",
                 P2PListen = $"/ip4/127.0.0.1/tcp/{FreePort()}",
             };
+            Directory.CreateDirectory(Path.Combine(home, "keys"));
+            KeyFile.Write(config.Resolve(home, config.ConsensusKeyFile!), DevnetKeys.Consensus(i));
             var init = InitCommand.Initialize(home, name, null, force: false, config);
             initResults.Add(init);
             var operatorKey = DevnetKeys.Operator(i);
             KeyFile.Write(Path.Combine(home, "keys", "operator_key.json"), operatorKey);
-            genesis = GenesisBuilder.AddAccount(genesis, operatorKey.Address, OperatorBalance, $"operator of {name}");
-            genesis = GenesisBuilder.AddValidator(genesis, operatorKey, init.ConsensusPublicKey, SelfBond, 500, name);
             nodes.Add(new DevnetNode
             {
                 Name = name,
@@ -98,9 +100,40 @@ public sealed class DevnetRunner(string directory, int validators, int accounts,
         genesis.Save(genesisPath);
         foreach (var node in nodes) genesis.Save(Path.Combine(node.Home, "genesis.json"));
 
-        var manifest = new DevnetManifest { ChainId = chainId, Genesis = genesisPath, Nodes = nodes, Accounts = devAccounts };
+        var manifest = new DevnetManifest { ChainId = genesis.ChainId, Genesis = genesisPath, Nodes = nodes, Accounts = devAccounts };
         manifest.Save(ManifestPath);
         return manifest;
+    }
+
+    /// <summary>
+    /// The devnet genesis for <paramref name="count"/> validators: dev accounts and validators all use the
+    /// deterministic devnet keys, so the file can be committed (genesis/devnet.json) and any devnet recreates
+    /// the keys it names.
+    /// </summary>
+    public static GenesisDocument CreateGenesis(int count, int accountCount, ulong chainId)
+    {
+        var genesis = GenesisBuilder.New(chainId, (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        for (var i = 0; i < accountCount; i++)
+            genesis = GenesisBuilder.AddAccount(genesis, DevnetKeys.Account(i).Address, AccountBalance, $"dev account {i}");
+        for (var i = 0; i < count; i++)
+        {
+            var operatorKey = DevnetKeys.Operator(i);
+            genesis = GenesisBuilder.AddAccount(genesis, operatorKey.Address, OperatorBalance, $"operator of node{i}");
+            genesis = GenesisBuilder.AddValidator(genesis, operatorKey, DevnetKeys.Consensus(i).PublicKey, SelfBond, 500, $"node{i}");
+        }
+        return genesis;
+    }
+
+    private void CheckGivenGenesis(GenesisDocument genesis)
+    {
+        if (genesis.Validators.Count != validators)
+            throw new InvalidOperationException($"{genesisFile} has {genesis.Validators.Count} validators; run with --validators {genesis.Validators.Count}");
+        for (var i = 0; i < validators; i++)
+        {
+            if (genesis.Validators[i].ConsensusAddress != DevnetKeys.Consensus(i).Address)
+                throw new InvalidOperationException(
+                    $"validator {i} of {genesisFile} does not use the devnet consensus key {i}; a devnet can only run a genesis made by `openledger devnet --write-genesis`");
+        }
     }
 
     public async Task<int> RunAsync(CancellationToken ct)
