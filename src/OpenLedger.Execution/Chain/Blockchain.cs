@@ -58,6 +58,9 @@ public sealed class Blockchain
 
     public event Action<Block, IReadOnlyList<TransactionReceipt>>? BlockCommitted;
 
+    /// <summary>How long the latest block's synced write batch took (operators watch it as a metric).</summary>
+    public TimeSpan LastPersistDuration { get; private set; }
+
     /// <summary>Opens the chain in <paramref name="db"/>, writing the genesis block if the store is new.</summary>
     public static Blockchain Open(IKeyValueStore db, GenesisDocument genesis, ModuleRegistry modules,
         Func<IWorldState, ChainParameters>? loadParameters = null)
@@ -189,6 +192,7 @@ public sealed class Blockchain
         if (executed.Block.Header.ParentHash != snapshot.Head.Hash)
             throw new InvalidOperationException($"block {executed.Block.Number} is not on top of the head {snapshot.Head.Number}");
         var db = _store.Database;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using (var batch = db.CreateBatch())
         {
             executed.State.CommitTo(new WriteBatchTrieNodeSink(batch));
@@ -196,6 +200,7 @@ public sealed class Blockchain
             _store.WriteBlock(batch, executed.Block, executed.Encoded, executed.Result.Receipts, commit);
             db.Write(batch, sync: true);
         }
+        LastPersistDuration = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         _snapshot = new ChainSnapshot(executed.Block.Header, executed.NextValidators, executed.ParametersAfter);
         BlockCommitted?.Invoke(executed.Block, executed.Result.Receipts);
     }

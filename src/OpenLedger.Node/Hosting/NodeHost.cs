@@ -91,6 +91,7 @@ public sealed class NodeHost : IAsyncDisposable
             metrics.BlockInterval.Observe((block.Header.TimestampMs - lastTimestamp) / 1000.0);
             metrics.BaseFee.Set((double)Chain.NextBaseFee);
             metrics.MempoolSize.Set(Pool.Count);
+            metrics.BlockCommitDuration.Observe(Chain.LastPersistDuration.TotalSeconds);
             lastTimestamp = block.Header.TimestampMs;
         };
 
@@ -101,6 +102,12 @@ public sealed class NodeHost : IAsyncDisposable
             p2p = await P2PService.StartAsync(config, Home, Chain, Pool, _log, ct);
             _stops.Add(() => p2p.DisposeAsync());
         }
+        // Values that change outside block commits are read when Prometheus scrapes.
+        Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+        {
+            metrics.Peers.Set(p2p?.Peers.Count ?? 0);
+            metrics.MempoolSize.Set(Pool.Count);
+        });
         var backend = new ChainBackend(Chain, Pool, p2p is null ? new NoNetwork() : p2p, modules.Views);
         backend.TransactionAccepted += _ => metrics.MempoolSize.Set(Pool.Count);
         if (p2p is not null) backend.TransactionAccepted += p2p.PublishTransaction;

@@ -14,6 +14,6 @@ public sealed class NodeMetrics
     public Histogram BlockInterval { get; } = Metrics.CreateHistogram("openledger_chain_block_interval_seconds",
         "Time between consecutive block timestamps.", new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 10) });
     public Histogram BlockCommitDuration { get; } = Metrics.CreateHistogram("openledger_chain_block_commit_seconds",
-        "Time to execute and persist a block.", new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
+        "Time to persist a block: its one synced RocksDB write batch.", new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
     public Gauge Peers { get; } = Metrics.CreateGauge("openledger_p2p_peers", "Connected peers.");
 }
