@@ -2,6 +2,7 @@ using OpenLedger.Core.Encoding;
 using OpenLedger.Core.Types;
 using OpenLedger.Execution.State;
 using OpenLedger.State.Trie;
+using OpenLedger.Storage;
 
 namespace OpenLedger.Execution.StateTrie;
 
@@ -15,6 +16,7 @@ public sealed class TrieStateBackend : IStateBackend
     private readonly ITrieNodeStore _store;
     private readonly SecureTrie _accounts;
     private readonly Dictionary<Address, SecureTrie> _storageTries = new();
+    private readonly Dictionary<Address, StateAccount?> _changedAccounts = new();
 
     public TrieStateBackend(ITrieNodeStore store, Hash256 root)
     {
@@ -74,10 +76,13 @@ public sealed class TrieStateBackend : IStateBackend
             if (record is null && storageRoot == Hash256.EmptyTrieRoot)
             {
                 _accounts.Delete(address.Bytes);
+                _changedAccounts[address] = null;
                 continue;
             }
             var r = record ?? default;
-            _accounts.Set(address.Bytes, new StateAccount(r.Nonce, r.Balance, storageRoot, Hash256.EmptyCodeHash).Encode());
+            var account = new StateAccount(r.Nonce, r.Balance, storageRoot, Hash256.EmptyCodeHash);
+            _accounts.Set(address.Bytes, account.Encode());
+            _changedAccounts[address] = account;
         }
         Root = _accounts.RootHash;
         return Root;
@@ -88,6 +93,20 @@ public sealed class TrieStateBackend : IStateBackend
     {
         foreach (var trie in _storageTries.Values) trie.Commit(sink);
         _accounts.Commit(sink);
+    }
+
+    /// <summary>
+    /// Writes the accounts changed since the last call into the flat account table (address → account RLP),
+    /// in the same batch as the trie nodes, so the table always equals the committed head state.
+    /// </summary>
+    public void CommitFlatState(IWriteBatch batch)
+    {
+        foreach (var (address, account) in _changedAccounts)
+        {
+            if (account is { } a) batch.Put(DbColumn.FlatState, address.Bytes, a.Encode());
+            else batch.Delete(DbColumn.FlatState, address.Bytes);
+        }
+        _changedAccounts.Clear();
     }
 
     /// <summary>Every account in the committed state at <see cref="Root"/> (keys are keccak256(address)).</summary>

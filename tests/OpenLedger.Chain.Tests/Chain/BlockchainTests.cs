@@ -164,6 +164,48 @@ public class BlockchainTests
     }
 
     [Fact]
+    public void FlatAccountTable_MatchesTheStateTrie_AfterEveryBlock_AndAfterARestart()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "openledger-flat-" + Guid.NewGuid().ToString("N"));
+        var addresses = TestChain.Users.Select(u => u.Address)
+            .Concat([Carol, SystemAddresses.Burn, SystemAddresses.Treasury, SystemAddresses.RewardReserve, TestChain.ValidatorOperator.Address])
+            .ToArray();
+        void AssertSame(TestChain t)
+        {
+            var trie = t.Chain.StateAt();
+            var flat = t.Chain.HeadAccounts;
+            Assert.IsType<FlatAccountReader>(flat);
+            foreach (var a in addresses)
+            {
+                Assert.Equal(trie.GetAccount(a)?.Balance ?? 0, flat.GetBalance(a));
+                Assert.Equal(trie.GetAccount(a)?.Nonce ?? 0, flat.GetNonce(a));
+            }
+        }
+        try
+        {
+            using (var t = new TestChain(RocksDbStore.Open(dir)))
+            {
+                AssertSame(t);
+                for (var i = 0; i < 4; i++)
+                {
+                    t.Submit(t.Transfer(TestChain.Users[i], Carol, Wei.FromOpen(3), tip: Wei.PerGwei));
+                    t.ProduceBlock();
+                    AssertSame(t);
+                }
+            }
+            using (var t = new TestChain(RocksDbStore.Open(dir)))
+            {
+                AssertSame(t);
+                Assert.Equal(Wei.FromOpen(12), t.Chain.HeadAccounts.GetBalance(Carol));
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void OpeningWithADifferentGenesis_IsRefused()
     {
         using var db = new MemoryStore();
