@@ -19,7 +19,7 @@ public sealed class ValidatorSet
         if (_byAddress.Count != Validators.Count) throw new ArgumentException("a validator set cannot list the same validator twice");
         TotalPower = 0;
         foreach (var v in Validators) TotalPower = checked(TotalPower + v.Power);
-        Hash = ComputeHash(Validators);
+        Hash = Keccak256.Hash(Encode());
     }
 
     public IReadOnlyList<Validator> Validators { get; }
@@ -67,21 +67,5 @@ public sealed class ValidatorSet
         }
         reader.EnsureEnd("validator set");
         return new ValidatorSet(validators);
-    }
-
-    private static Hash256 ComputeHash(IReadOnlyList<Validator> validators)
-    {
-        var writer = new RlpWriter(64 + validators.Count * 128);
-        var start = writer.BeginList();
-        foreach (var v in validators)
-        {
-            var one = writer.BeginList();
-            writer.WriteBytes(v.ConsensusPublicKey);
-            writer.WriteBytes(v.Operator.Bytes);
-            writer.WriteUInt128(v.Power);
-            writer.EndList(one);
-        }
-        writer.EndList(start);
-        return Keccak256.Hash(writer.WrittenSpan);
     }
 }
