@@ -1,12 +1,11 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using OpenLedger.Core.Types;
 using OpenLedger.Execution;
 using OpenLedger.Execution.Genesis;
 using OpenLedger.Node.Cli;
 using OpenLedger.Node.Config;
+using OpenLedger.Node.Hosting;
 
 namespace OpenLedger.Node.Devnet;
 
@@ -61,10 +60,10 @@ public sealed class DevnetRunner(string directory, int validators, int accounts,
             var config = new NodeConfig
             {
                 Moniker = name,
-                GrpcListen = $"127.0.0.1:{FreePort()}",
-                JsonRpcListen = $"127.0.0.1:{FreePort()}",
-                MetricsListen = $"127.0.0.1:{FreePort()}",
-                P2PListen = $"/ip4/127.0.0.1/tcp/{FreePort()}",
+                GrpcListen = $"127.0.0.1:{FreePorts.Pick()}",
+                JsonRpcListen = $"127.0.0.1:{FreePorts.Pick()}",
+                MetricsListen = $"127.0.0.1:{FreePorts.Pick()}",
+                P2PListen = $"/ip4/127.0.0.1/tcp/{FreePorts.Pick()}",
             };
             Directory.CreateDirectory(Path.Combine(home, "keys"));
             KeyFile.Write(config.Resolve(home, config.ConsensusKeyFile!), DevnetKeys.Consensus(i));
@@ -294,14 +293,5 @@ public sealed class DevnetRunner(string directory, int validators, int accounts,
     private static void SendSigterm(int pid)
     {
         if (!OperatingSystem.IsWindows()) kill(pid, 15);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

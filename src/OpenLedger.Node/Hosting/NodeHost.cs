@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Execution.Chain;
@@ -115,7 +113,7 @@ public sealed class NodeHost : IAsyncDisposable
         _stops.Add(() => rpc.DisposeAsync());
 
         var metricsEndpoint = RpcOptions.ParseEndpoint(config.MetricsListen);
-        if (metricsEndpoint.Port == 0) metricsEndpoint.Port = FreePort(metricsEndpoint.Address);
+        if (metricsEndpoint.Port == 0) metricsEndpoint.Port = FreePorts.Pick(metricsEndpoint.Address);
         var metricServer = new KestrelMetricServer(metricsEndpoint.Address.ToString(), metricsEndpoint.Port);
         metricServer.Start();
         _stops.Add(async () => await metricServer.StopAsync());
@@ -184,14 +182,5 @@ public sealed class NodeHost : IAsyncDisposable
             }
         }
         _stops.Clear();
-    }
-
-    private static int FreePort(IPAddress address)
-    {
-        using var listener = new TcpListener(address, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
