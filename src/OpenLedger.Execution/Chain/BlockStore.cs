@@ -31,7 +31,9 @@ public sealed class BlockStore(IKeyValueStore db)
 
     public Block? GetBlock(ulong number) => GetHash(number) is { } hash ? GetBlock(hash) : null;
 
-    public byte[]? GetEncodedBlock(ulong number) => GetHash(number) is { } hash ? db.Get(DbColumn.Blocks, hash.Bytes) : null;
+    public byte[]? GetEncodedBlock(ulong number) => GetHash(number) is { } hash ? GetEncodedBlock(hash) : null;
+
+    public byte[]? GetEncodedBlock(Hash256 hash) => db.Get(DbColumn.Blocks, hash.Bytes);
 
     public IReadOnlyList<TransactionReceipt>? GetReceipts(Hash256 blockHash)
     {

@@ -46,9 +46,9 @@ public sealed class ChainBackend : INodeBackend
 
     public ulong FinalizedBlockNumber => _chain.Head.Number;
 
-    public ChainBlock? GetBlock(ulong number) => _chain.Store.GetBlock(number) is { } block ? ToChainBlock(block) : null;
+    public ChainBlock? GetBlock(ulong number) => ToChainBlock(_chain.Store.GetEncodedBlock(number));
 
-    public ChainBlock? GetBlock(Hash256 hash) => _chain.Store.GetBlock(hash) is { } block ? ToChainBlock(block) : null;
+    public ChainBlock? GetBlock(Hash256 hash) => ToChainBlock(_chain.Store.GetEncodedBlock(hash));
 
     public IReadOnlyList<TransactionReceipt>? GetBlockReceipts(ulong number) =>
         _chain.Store.GetHash(number) is { } hash ? _chain.Store.GetReceipts(hash) : null;
@@ -231,8 +231,14 @@ public sealed class ChainBackend : INodeBackend
         return true;
     }
 
-    private static ChainBlock ToChainBlock(Block block) =>
-        new(block.Header, block.Transactions.Select(ToChainTransaction).ToList(), (ulong)block.Encode().Length);
+    /// <summary>A stored block, decoded once; its stored length is the size RPC reports.</summary>
+    private static ChainBlock? ToChainBlock(byte[]? encoded) =>
+        encoded is null ? null : ToChainBlock(Block.Decode(encoded), (ulong)encoded.Length);
+
+    private static ChainBlock ToChainBlock(Block block) => ToChainBlock(block, (ulong)block.Encode().Length);
+
+    private static ChainBlock ToChainBlock(Block block, ulong size) =>
+        new(block.Header, block.Transactions.Select(ToChainTransaction).ToList(), size);
 
     private static ChainTransaction ToChainTransaction(Transaction tx) => new()
     {
