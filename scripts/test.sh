@@ -11,7 +11,7 @@ log=$(mktemp)
 status=0
 # One test assembly at a time: the process-level suites start up to four node processes each, and on a 2-core
 # machine running them beside the timing-sensitive network tests made both flaky.
-dotnet test OpenLedger.sln -c Release --no-build --nologo -v quiet -m:1 2>&1 | tee "$log" || status=$?
+dotnet test OpenLedger.sln -c Release --no-build --nologo -v quiet -m:1 --logger "console;verbosity=minimal" 2>&1 | tee "$log" || status=$?
 # One closing line for the whole run, summed over the test assemblies.
 awk '/Passed!|Failed!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
      END { gsub(",", "", p); printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"

@@ -16,8 +16,8 @@ public sealed class BlockSyncRestartTests(ITestOutputHelper output)
     [Fact]
     public async Task A_validator_restarted_behind_the_others_block_syncs_and_then_agrees_on_new_blocks()
     {
-        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(85));
-        await using var devnet = await DevnetCluster.StartAsync(Validators, accounts: 1, readyTimeout: TimeSpan.FromSeconds(50));
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(160));
+        await using var devnet = await DevnetCluster.StartAsync(Validators, accounts: 1, readyTimeout: TimeSpan.FromSeconds(90));
         try
         {
             await devnet.StopRunnerAsync(TimeSpan.FromSeconds(20));

@@ -24,8 +24,8 @@ public sealed class FourValidatorDevnetTests(ITestOutputHelper output)
     public async Task Four_validators_agree_on_blocks_and_commit_a_transfer_sent_to_one_of_them()
     {
         var started = DateTime.UtcNow;
-        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(85));
-        await using var devnet = await DevnetCluster.StartAsync(Validators, accounts: 1, readyTimeout: TimeSpan.FromSeconds(50));
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(160));
+        await using var devnet = await DevnetCluster.StartAsync(Validators, accounts: 1, readyTimeout: TimeSpan.FromSeconds(90));
         output.WriteLine($"devnet running after {(DateTime.UtcNow - started).TotalSeconds:F1} s");
         try
         {
