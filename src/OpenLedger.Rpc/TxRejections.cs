@@ -21,6 +21,7 @@ public static class TxRejections
         TxRejectionReason.InvalidSender => "invalid sender",
         TxRejectionReason.Oversized => "oversized data",
         TxRejectionReason.ContractCreationUnsupported => "contract creation is not supported",
+        TxRejectionReason.AmountTooLarge => TransactionRules.AmountTooLargePrefix,
         TxRejectionReason.GasLimitTooHigh => "exceeds block gas limit",
         TxRejectionReason.IntrinsicGasTooLow => "intrinsic gas too low",
         TxRejectionReason.NonceTooLow => "nonce too low",
@@ -59,6 +60,7 @@ public static class TxRejections
         TxRejectionCode.IntrinsicGasTooLow => TxRejectionReason.IntrinsicGasTooLow,
         TxRejectionCode.TipAboveFeeCap => TxRejectionReason.TipAboveFeeCap,
         TxRejectionCode.ContractCreationUnsupported => TxRejectionReason.ContractCreationUnsupported,
+        TxRejectionCode.AmountAbove128Bits => TxRejectionReason.AmountTooLarge,
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "unknown rejection code"),
     };
 
@@ -71,7 +73,7 @@ public static class TxRejections
         TxRejectionReason.Malformed or TxRejectionReason.UnsupportedType or TxRejectionReason.NotReplayProtected
             or TxRejectionReason.WrongChainId or TxRejectionReason.InvalidSignature or TxRejectionReason.InvalidSender
             or TxRejectionReason.Oversized or TxRejectionReason.ContractCreationUnsupported or TxRejectionReason.GasLimitTooHigh or TxRejectionReason.IntrinsicGasTooLow
-            or TxRejectionReason.TipAboveFeeCap => StatusCode.InvalidArgument,
+            or TxRejectionReason.TipAboveFeeCap or TxRejectionReason.AmountTooLarge => StatusCode.InvalidArgument,
         TxRejectionReason.NonceTooLow or TxRejectionReason.NonceTooHigh or TxRejectionReason.InsufficientFunds
             or TxRejectionReason.FeeCapTooLow or TxRejectionReason.Underpriced
             or TxRejectionReason.ReplacementUnderpriced => StatusCode.FailedPrecondition,

@@ -13,6 +13,7 @@ public sealed class Transaction
 {
     private readonly byte[] _data;
     private readonly byte[] _encoded;
+    private readonly TransactionAmounts? _amounts;
     private StrongBox<Hash256>? _signingHash;
     private StrongBox<Address>? _sender;
 
@@ -35,6 +36,9 @@ public sealed class Transaction
         GasLimit = fields.GasLimit;
         To = fields.To;
         Value = fields.Value;
+        if (Value.TryToUInt128(out var value) && MaxFeePerGas.TryToUInt128(out var maxFee)
+            && MaxPriorityFeePerGas.TryToUInt128(out var maxPriorityFee))
+            _amounts = new TransactionAmounts(value, maxFee, maxPriorityFee);
         _data = fields.Data;
         AccessList = fields.AccessList;
         Signature = signature;
@@ -53,14 +57,14 @@ public sealed class Transaction
 
     public ulong Nonce { get; }
 
-    /// <summary>Legacy and EIP-2930: the gas price. EIP-1559: the fee cap (as go-ethereum reports it).</summary>
-    public UInt128 GasPrice => MaxFeePerGas;
+    /// <summary>Legacy and EIP-2930: the gas price. EIP-1559: the fee cap (as go-ethereum reports it). Full 256-bit wire value.</summary>
+    public UInt256 GasPrice => MaxFeePerGas;
 
-    /// <summary>EIP-1559 max priority fee; equal to the gas price for legacy and EIP-2930 transactions.</summary>
-    public UInt128 MaxPriorityFeePerGas { get; }
+    /// <summary>EIP-1559 max priority fee; equal to the gas price for legacy and EIP-2930 transactions. Full 256-bit wire value.</summary>
+    public UInt256 MaxPriorityFeePerGas { get; }
 
-    /// <summary>EIP-1559 fee cap; equal to the gas price for legacy and EIP-2930 transactions.</summary>
-    public UInt128 MaxFeePerGas { get; }
+    /// <summary>EIP-1559 fee cap; equal to the gas price for legacy and EIP-2930 transactions. Full 256-bit wire value.</summary>
+    public UInt256 MaxFeePerGas { get; }
 
     public ulong GasLimit { get; }
 
@@ -69,7 +73,23 @@ public sealed class Transaction
 
     public bool IsContractCreation => To is null;
 
-    public UInt128 Value { get; }
+    /// <summary>The value transferred, as the wire carries it (up to 256 bits); see <see cref="Amounts"/> for money.</summary>
+    public UInt256 Value { get; }
+
+    /// <summary>
+    /// True when value and both fee fields fit in 128 bits, the width of OpenLedger money (SPEC §2). Decoding
+    /// accepts any Ethereum transaction; admission (<see cref="TransactionRules.CheckStateless"/>) refuses the rest.
+    /// </summary>
+    public bool AmountsFitInUInt128 => _amounts.HasValue;
+
+    /// <summary>
+    /// Value and fees as UInt128 wei, for admitted transactions (everything in the pool or in a block). Throws
+    /// <see cref="InvalidOperationException"/> naming the field when one needs more than 128 bits: amounts are
+    /// refused, never truncated.
+    /// </summary>
+    public TransactionAmounts Amounts => _amounts
+        ?? throw new InvalidOperationException(
+            $"transaction {Hash}: {TransactionRules.DescribeAmountAboveLimit(this)}; admission refuses such transactions, check TransactionRules.CheckStateless first");
 
     /// <summary>Call data (read-only view).</summary>
     public ReadOnlySpan<byte> Data => _data;
@@ -106,7 +126,8 @@ public sealed class Transaction
     /// <summary>
     /// Decodes an EIP-2718 transaction. Rejects with <see cref="TransactionDecodingException"/>: unknown type
     /// bytes, a wrong number of fields, non-canonical RLP or integers, trailing bytes, addresses and hashes of the
-    /// wrong size, nonce/gas limit/chain id above 64 bits, amounts above 128 bits and r/s above 256 bits.
+    /// wrong size, nonce/gas limit/chain id above 64 bits, and amounts or r/s above 256 bits. Amounts of 129 to
+    /// 256 bits decode (Ethereum allows them); admission refuses them (<see cref="TransactionRules"/>).
     /// </summary>
     public static Transaction Decode(ReadOnlySpan<byte> encoded) => TransactionCodec.Decode(encoded);
 
@@ -145,18 +166,12 @@ public sealed class Transaction
 
     /// <summary>
     /// The price per gas the sender pays at <paramref name="baseFee"/>: min(fee cap, base fee + priority fee).
-    /// Throws when the fee cap is below the base fee (the transaction cannot be included).
+    /// Throws when the fee cap is below the base fee, or (see <see cref="Amounts"/>) an amount exceeds 128 bits.
     /// </summary>
-    public UInt128 EffectiveGasPrice(UInt128 baseFee) => baseFee + EffectiveTip(baseFee);
+    public UInt128 EffectiveGasPrice(UInt128 baseFee) => Amounts.EffectiveGasPrice(baseFee);
 
     /// <summary>The part of the gas price that goes to the proposer: min(priority fee, fee cap - base fee).</summary>
-    public UInt128 EffectiveTip(UInt128 baseFee)
-    {
-        if (MaxFeePerGas < baseFee)
-            throw new InvalidOperationException($"max fee per gas less than block base fee: maxFeePerGas {MaxFeePerGas}, baseFee {baseFee}");
-        var headroom = MaxFeePerGas - baseFee;
-        return MaxPriorityFeePerGas < headroom ? MaxPriorityFeePerGas : headroom;
-    }
+    public UInt128 EffectiveTip(UInt128 baseFee) => Amounts.EffectiveTip(baseFee);
 
     /// <summary>The unsigned fields (a fresh builder; changing it does not change this transaction).</summary>
     public UnsignedTransaction ToUnsigned() => ToUnsigned(copyData: true);

@@ -48,7 +48,7 @@ internal static class TransactionCodec
             ulong chainId = 0;
             if (type != TxType.Legacy) chainId = fields.ReadUInt64("chain id");
             var nonce = fields.ReadUInt64("nonce");
-            UInt128 gasPrice = 0, maxPriority = 0, maxFee = 0;
+            UInt256 gasPrice = UInt256.Zero, maxPriority = UInt256.Zero, maxFee = UInt256.Zero;
             if (type == TxType.DynamicFee)
             {
                 maxPriority = ReadAmount(ref fields, "max priority fee per gas");
@@ -185,17 +185,17 @@ internal static class TransactionCodec
         writer.WriteUInt64(fields.Nonce);
         if (fields.Type == TxType.DynamicFee)
         {
-            writer.WriteUInt128(fields.MaxPriorityFeePerGas);
-            writer.WriteUInt128(fields.MaxFeePerGas);
+            WriteAmount(writer, fields.MaxPriorityFeePerGas);
+            WriteAmount(writer, fields.MaxFeePerGas);
         }
         else
         {
-            writer.WriteUInt128(fields.GasPrice);
+            WriteAmount(writer, fields.GasPrice);
         }
         writer.WriteUInt64(fields.GasLimit);
         if (fields.To is { } to) writer.WriteBytes(to.Bytes);
         else writer.WriteBytes([]);
-        writer.WriteUInt128(fields.Value);
+        WriteAmount(writer, fields.Value);
         writer.WriteBytes(fields.Data);
         if (fields.Type == TxType.Legacy) return;
         var accessList = writer.BeginList();
@@ -210,6 +210,8 @@ internal static class TransactionCodec
         }
         writer.EndList(accessList);
     }
+
+    private static void WriteAmount(RlpWriter writer, UInt256 amount) => writer.WriteBytes(amount.ToMinimalBigEndian());
 
     private static void WriteScalar(RlpWriter writer, ReadOnlySpan<byte> value32)
     {
@@ -230,22 +232,17 @@ internal static class TransactionCodec
     }
 
     /// <summary>
-    /// A wei amount. Ethereum allows 256 bits here; OpenLedger money is UInt128 wei (SPEC §2), so larger values are
-    /// refused with their own message rather than truncated or carried as big integers.
+    /// A wei amount, read at Ethereum's full 256 bits so every Ethereum transaction decodes, hashes and re-encodes.
+    /// OpenLedger money is UInt128 wei (SPEC §2); that limit is an admission rule (<see cref="TransactionRules"/>),
+    /// not a property of the encoding.
     /// </summary>
-    private static UInt128 ReadAmount(ref RlpReader fields, string what)
+    private static UInt256 ReadAmount(ref RlpReader fields, string what)
     {
         var bytes = fields.ReadBytes();
         if (bytes.Length > 0 && bytes[0] == 0) throw new TransactionDecodingException($"{what} has leading zero bytes (non-canonical)");
-        if (bytes.Length > 16)
-        {
-            var bits = bytes.Length * 8 - System.Numerics.BitOperations.LeadingZeroCount((uint)bytes[0]) + 24;
-            throw new TransactionDecodingException(
-                $"{what} is a {bits}-bit number; amounts must fit in 128 bits (at most {UInt128.MaxValue} wei)");
-        }
-        UInt128 value = 0;
-        foreach (var b in bytes) value = (value << 8) | b;
-        return value;
+        if (bytes.Length > UInt256.ByteLength)
+            throw new TransactionDecodingException($"{what} is {bytes.Length} bytes long; Ethereum amounts fit in 256 bits (32 bytes)");
+        return UInt256.FromBigEndian(bytes);
     }
 
     private static Address? ReadRecipient(ref RlpReader fields)

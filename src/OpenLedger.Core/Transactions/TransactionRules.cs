@@ -1,4 +1,5 @@
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Types;
 
 namespace OpenLedger.Core.Transactions;
 
@@ -12,6 +13,9 @@ public static class TransactionRules
     /// <summary>Largest accepted encoded transaction: 128 KiB.</summary>
     public const int MaxEncodedSize = 128 * 1024;
 
+    /// <summary>The fixed start of the <see cref="TxRejectionCode.AmountAbove128Bits"/> message.</summary>
+    public const string AmountTooLargePrefix = "amount too large";
+
     /// <summary>Null when the transaction passes every stateless rule, otherwise the first rule it breaks.</summary>
     public static TxRejection? CheckStateless(Transaction tx, ulong chainId, ulong blockGasLimit)
     {
@@ -19,6 +23,8 @@ public static class TransactionRules
         // Cheapest checks first; signature recovery is by far the most expensive, so it is last.
         if (tx.EncodedLength > MaxEncodedSize)
             return new(TxRejectionCode.Oversize, $"oversized data: transaction is {tx.EncodedLength} bytes, limit {MaxEncodedSize}");
+        if (DescribeAmountAboveLimit(tx) is { } amountTooLarge)
+            return new(TxRejectionCode.AmountAbove128Bits, $"{AmountTooLargePrefix}: {amountTooLarge}");
         if (tx.IsContractCreation)
             return new(TxRejectionCode.ContractCreationUnsupported,
                 "contract creation is not supported: this chain has no EVM; set a recipient address");
@@ -40,5 +46,31 @@ public static class TransactionRules
         if (!tx.TryRecoverSender(out _, out var error))
             return new(TxRejectionCode.InvalidSignature, $"invalid sender: {error}");
         return null;
+    }
+
+    /// <summary>
+    /// Null when value and fees fit in 128 bits, otherwise which one does not and by how much, e.g. "max fee per
+    /// gas 2^200 wei exceeds the 128-bit amount limit (340282366920938463463374607431768211455 wei)". The codec accepts Ethereum's
+    /// 256 bits; OpenLedger money is UInt128 wei (SPEC §2), so this is where such transactions are refused.
+    /// </summary>
+    public static string? DescribeAmountAboveLimit(Transaction tx)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        if (tx.AmountsFitInUInt128) return null;
+        // Wire order, so the first field a wallet user would look at is the one named.
+        var (what, amount) = tx.Type == TxType.DynamicFee
+            ? !tx.MaxPriorityFeePerGas.FitsInUInt128 ? ("max priority fee per gas", tx.MaxPriorityFeePerGas)
+            : !tx.MaxFeePerGas.FitsInUInt128 ? ("max fee per gas", tx.MaxFeePerGas)
+            : ("value", tx.Value)
+            : !tx.GasPrice.FitsInUInt128 ? ("gas price", tx.GasPrice) : ("value", tx.Value);
+        return $"{what} {Describe(amount)} exceeds the 128-bit amount limit ({UInt128.MaxValue} wei)";
+    }
+
+    /// <summary>Exact powers of two as 2^n (how such test values are usually chosen), anything else in decimal digits.</summary>
+    private static string Describe(UInt256 amount)
+    {
+        var bits = amount.BitLength;
+        var isPowerOfTwo = ((System.Numerics.BigInteger)amount).IsPowerOfTwo;
+        return isPowerOfTwo ? $"2^{bits - 1} wei" : $"{amount} wei ({bits} bits)";
     }
 }

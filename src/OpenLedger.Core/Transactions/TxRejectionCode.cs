@@ -12,4 +12,7 @@ public enum TxRejectionCode
     IntrinsicGasTooLow,
     TipAboveFeeCap,
     ContractCreationUnsupported,
+
+    /// <summary>Value or a fee field needs more than 128 bits: valid on Ethereum, not OpenLedger money (SPEC §2).</summary>
+    AmountAbove128Bits,
 }

@@ -19,18 +19,20 @@ public sealed class UnsignedTransaction
 
     public ulong Nonce { get; init; }
 
-    public UInt128 GasPrice { get; init; }
+    // Amounts are 256-bit as on Ethereum's wire, so any Ethereum transaction can be rebuilt and re-signed;
+    // OpenLedger admission refuses amounts above 128 bits (TransactionRules).
+    public UInt256 GasPrice { get; init; }
 
-    public UInt128 MaxPriorityFeePerGas { get; init; }
+    public UInt256 MaxPriorityFeePerGas { get; init; }
 
-    public UInt128 MaxFeePerGas { get; init; }
+    public UInt256 MaxFeePerGas { get; init; }
 
     public ulong GasLimit { get; init; }
 
     /// <summary>Null means contract creation (which this chain's admission rules reject).</summary>
     public Address? To { get; init; }
 
-    public UInt128 Value { get; init; }
+    public UInt256 Value { get; init; }
 
     public byte[] Data { get; init; } = [];
 

@@ -26,7 +26,9 @@ public sealed class TransactionProcessor(ModuleRegistry modules)
     {
         CheckIncludable(tx, sender, block, state, blockGasUsed);
 
-        var price = tx.EffectiveGasPrice(block.BaseFee);
+        // CheckIncludable refused amounts above 128 bits, so this view exists and nothing is truncated.
+        var amounts = tx.Amounts;
+        var price = amounts.EffectiveGasPrice(block.BaseFee);
         var tip = price - block.BaseFee;
         state.SubtractBalance(sender, price * tx.GasLimit);
         state.SetNonce(sender, tx.Nonce + 1);
@@ -44,12 +46,12 @@ public sealed class TransactionProcessor(ModuleRegistry modules)
             if (modules.TryGet(to, out var module))
             {
                 gas.Charge(GasSchedule.ModuleCallBase);
-                state.Transfer(sender, to, tx.Value);
+                state.Transfer(sender, to, amounts.Value);
                 returnData = module.Call(new ModuleCall
                 {
                     Block = block,
                     Caller = sender,
-                    Value = tx.Value,
+                    Value = amounts.Value,
                     Data = tx.Data.ToArray(),
                     IsStatic = false,
                     State = state,
@@ -63,7 +65,7 @@ public sealed class TransactionProcessor(ModuleRegistry modules)
             {
                 if (tx.Data.Length > 0 && SystemAddresses.IsModule(to))
                     throw new ModuleRevertException($"module {to} is not enabled on this chain");
-                state.Transfer(sender, to, tx.Value);
+                state.Transfer(sender, to, amounts.Value);
             }
         }
         catch (Exception e) when (e is ModuleRevertException or OutOfGasException or InsufficientBalanceException or OverflowException)
@@ -117,11 +119,13 @@ public sealed class TransactionProcessor(ModuleRegistry modules)
             throw new InvalidTransactionException(TxInvalidReason.NonceTooLow, $"nonce too low: address {sender}, tx: {tx.Nonce} state: {nonce}");
         if (tx.Nonce > nonce)
             throw new InvalidTransactionException(TxInvalidReason.NonceTooHigh, $"nonce too high: address {sender}, tx: {tx.Nonce} state: {nonce}");
-        if (tx.MaxFeePerGas < block.BaseFee)
+        // The stateless rules above refused value and fees above 128 bits (SPEC §2), so the money view exists.
+        var amounts = tx.Amounts;
+        if (amounts.MaxFeePerGas < block.BaseFee)
             throw new InvalidTransactionException(TxInvalidReason.FeeCapBelowBaseFee,
-                $"max fee per gas less than block base fee: address {sender}, maxFeePerGas: {tx.MaxFeePerGas}, baseFee: {block.BaseFee}");
+                $"max fee per gas less than block base fee: address {sender}, maxFeePerGas: {amounts.MaxFeePerGas}, baseFee: {block.BaseFee}");
         var balance = state.GetBalance(sender);
-        var required = (System.Numerics.BigInteger)tx.GasLimit * (System.Numerics.BigInteger)tx.MaxFeePerGas + (System.Numerics.BigInteger)tx.Value;
+        var required = (System.Numerics.BigInteger)tx.GasLimit * amounts.MaxFeePerGas + (System.Numerics.BigInteger)amounts.Value;
         if (balance < required)
             throw new InvalidTransactionException(TxInvalidReason.InsufficientFunds,
                 $"insufficient funds for gas * price + value: address {sender} have {balance} want {required}");

@@ -78,9 +78,9 @@ public sealed class TransactionPool
             if (tx.Nonce - stateNonce >= _options.NonceWindow)
                 return new TxPoolRejection(TxPoolRejectionCode.NonceGapTooLarge,
                     $"nonce too high: next nonce {stateNonce}, tx nonce {tx.Nonce} is beyond the pool's window of {_options.NonceWindow}");
-            if (tx.MaxFeePerGas < _baseFee)
+            if (tx.Amounts.MaxFeePerGas < _baseFee)
                 return new TxPoolRejection(TxPoolRejectionCode.FeeCapBelowBaseFee,
-                    $"max fee per gas less than block base fee: maxFeePerGas {tx.MaxFeePerGas}, baseFee {_baseFee}");
+                    $"max fee per gas less than block base fee: maxFeePerGas {tx.Amounts.MaxFeePerGas}, baseFee {_baseFee}");
 
             _bySender.TryGetValue(sender, out var queue);
             PooledTransaction? replaced = null;
@@ -143,7 +143,7 @@ public sealed class TransactionPool
             while (heads.TryDequeue(out var head, out _) && selected.Count < maxCount)
             {
                 var tx = head.Entry.Transaction;
-                if (tx.MaxFeePerGas < _baseFee) continue;
+                if (tx.Amounts.MaxFeePerGas < _baseFee) continue;
                 if (gas + tx.GasLimit > gasLimit) continue;
                 selected.Add(tx);
                 gas += tx.GasLimit;
@@ -210,15 +210,16 @@ public sealed class TransactionPool
     private bool IsSufficientBump(Transaction old, Transaction replacement)
     {
         var percent = 100 + _options.PriceBumpPercent;
-        return (BigInteger)replacement.MaxFeePerGas * 100 >= (BigInteger)old.MaxFeePerGas * percent
-               && (BigInteger)replacement.MaxPriorityFeePerGas * 100 >= (BigInteger)old.MaxPriorityFeePerGas * percent;
+        return (BigInteger)replacement.Amounts.MaxFeePerGas * 100 >= (BigInteger)old.Amounts.MaxFeePerGas * percent
+               && (BigInteger)replacement.Amounts.MaxPriorityFeePerGas * 100 >= (BigInteger)old.Amounts.MaxPriorityFeePerGas * percent;
     }
 
-    private UInt128 Tip(Transaction tx) => tx.MaxFeePerGas < _baseFee ? 0 : tx.EffectiveTip(_baseFee);
+    // Pooled transactions passed TransactionRules.CheckStateless, so their amounts fit in 128 bits (no truncation).
+    private UInt128 Tip(Transaction tx) => tx.Amounts.MaxFeePerGas < _baseFee ? 0 : tx.Amounts.EffectiveTip(_baseFee);
 
     private (BigInteger, ulong) Priority(PooledTransaction entry) => (-(BigInteger)Tip(entry.Transaction), entry.Arrival);
 
-    private static BigInteger Cost(Transaction tx) => (BigInteger)tx.GasLimit * tx.MaxFeePerGas + tx.Value;
+    private static BigInteger Cost(Transaction tx) => (BigInteger)tx.GasLimit * tx.Amounts.MaxFeePerGas + tx.Amounts.Value;
 
     private static TxPoolRejectionCode Map(TxRejectionCode code) => code switch
     {
@@ -231,6 +232,7 @@ public sealed class TransactionPool
         TxRejectionCode.IntrinsicGasTooLow => TxPoolRejectionCode.IntrinsicGasTooLow,
         TxRejectionCode.TipAboveFeeCap => TxPoolRejectionCode.TipAboveFeeCap,
         TxRejectionCode.ContractCreationUnsupported => TxPoolRejectionCode.ContractCreationUnsupported,
+        TxRejectionCode.AmountAbove128Bits => TxPoolRejectionCode.AmountAbove128Bits,
         _ => TxPoolRejectionCode.Malformed,
     };
 

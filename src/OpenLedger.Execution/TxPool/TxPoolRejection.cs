@@ -14,6 +14,8 @@ public enum TxPoolRejectionCode
     IntrinsicGasTooLow,
     TipAboveFeeCap,
     ContractCreationUnsupported,
+    /// <summary>Value or a fee field needs more than 128 bits (OpenLedger money is UInt128 wei).</summary>
+    AmountAbove128Bits,
     SystemAccountSender,
     AlreadyKnown,
     NonceTooLow,

@@ -61,4 +61,7 @@ public static class TransactionJson
     private static string Decimal(ulong value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Decimal(UInt128 value) => value.ToString(CultureInfo.InvariantCulture);
+
+    // Value and fees are shown at their full wire width (up to 256 bits), even those admission would refuse.
+    private static string Decimal(UInt256 value) => value.ToString();
 }

@@ -240,26 +240,7 @@ public sealed class ChainBackend : INodeBackend
     private static ChainBlock ToChainBlock(Block block, ulong size) =>
         new(block.Header, block.Transactions.Select(ToChainTransaction).ToList(), size);
 
-    private static ChainTransaction ToChainTransaction(Transaction tx) => new()
-    {
-        Hash = tx.Hash,
-        Type = (byte)tx.Type,
-        ChainId = tx.ChainId,
-        Nonce = tx.Nonce,
-        From = tx.RecoverSender(),
-        To = tx.To,
-        Value = tx.Value,
-        GasLimit = tx.GasLimit,
-        GasPrice = tx.Type == TxType.DynamicFee ? null : tx.GasPrice,
-        MaxFeePerGas = tx.Type == TxType.DynamicFee ? tx.MaxFeePerGas : null,
-        MaxPriorityFeePerGas = tx.Type == TxType.DynamicFee ? tx.MaxPriorityFeePerGas : null,
-        Data = tx.Data.ToArray(),
-        AccessList = tx.AccessList.Select(a => new AccessListEntry(a.Address, a.StorageKeys)).ToList(),
-        YParity = tx.Signature.RecoveryId,
-        R = tx.Signature.R.ToArray(),
-        S = tx.Signature.S.ToArray(),
-        Encoded = tx.Encoded.ToArray(),
-    };
+    private static ChainTransaction ToChainTransaction(Transaction tx) => ChainTransaction.FromCore(tx, tx.RecoverSender());
 
     private static TxRejectionReason Map(TxPoolRejectionCode code) => code switch
     {
@@ -272,6 +253,7 @@ public sealed class ChainBackend : INodeBackend
         TxPoolRejectionCode.IntrinsicGasTooLow => TxRejectionReason.IntrinsicGasTooLow,
         TxPoolRejectionCode.TipAboveFeeCap => TxRejectionReason.TipAboveFeeCap,
         TxPoolRejectionCode.ContractCreationUnsupported => TxRejectionReason.ContractCreationUnsupported,
+        TxPoolRejectionCode.AmountAbove128Bits => TxRejectionReason.AmountTooLarge,
         TxPoolRejectionCode.SystemAccountSender => TxRejectionReason.InvalidSender,
         TxPoolRejectionCode.AlreadyKnown => TxRejectionReason.AlreadyKnown,
         TxPoolRejectionCode.NonceTooLow => TxRejectionReason.NonceTooLow,

@@ -43,6 +43,8 @@ public sealed record ChainTransaction
     {
         ArgumentNullException.ThrowIfNull(tx);
         var dynamicFee = tx.Type == TxType.DynamicFee;
+        // Only admitted transactions (pool or chain) are shown, and admission refused amounts above 128 bits.
+        var amounts = tx.Amounts;
         return new ChainTransaction
         {
             Hash = tx.Hash,
@@ -51,11 +53,11 @@ public sealed record ChainTransaction
             Nonce = tx.Nonce,
             From = sender,
             To = tx.To,
-            Value = tx.Value,
+            Value = amounts.Value,
             GasLimit = tx.GasLimit,
-            GasPrice = dynamicFee ? null : tx.GasPrice,
-            MaxFeePerGas = dynamicFee ? tx.MaxFeePerGas : null,
-            MaxPriorityFeePerGas = dynamicFee ? tx.MaxPriorityFeePerGas : null,
+            GasPrice = dynamicFee ? null : amounts.GasPrice,
+            MaxFeePerGas = dynamicFee ? amounts.MaxFeePerGas : null,
+            MaxPriorityFeePerGas = dynamicFee ? amounts.MaxPriorityFeePerGas : null,
             Data = tx.Data.ToArray(),
             AccessList = tx.AccessList.Select(item => new AccessListEntry(item.Address, item.StorageKeys)).ToArray(),
             YParity = tx.Signature.RecoveryId,

@@ -19,6 +19,8 @@ public enum TxRejectionReason
     Oversized,
     /// <summary>A transaction without recipient: there is no EVM to deploy code to.</summary>
     ContractCreationUnsupported,
+    /// <summary>Value or a fee field above 128 bits: valid on Ethereum, but OpenLedger amounts are 128-bit wei.</summary>
+    AmountTooLarge,
     GasLimitTooHigh,
     IntrinsicGasTooLow,
     NonceTooLow,

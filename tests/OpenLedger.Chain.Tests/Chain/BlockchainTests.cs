@@ -1,5 +1,6 @@
 using OpenLedger.Chain.Tests.Support;
 using OpenLedger.Core.Chain;
+using OpenLedger.Core.Transactions;
 using OpenLedger.Core.Types;
 using OpenLedger.Execution;
 using OpenLedger.Execution.Chain;
@@ -94,6 +95,36 @@ public class BlockchainTests
 
         var wrongBase = block with { Header = block.Header with { BaseFeePerGas = block.Header.BaseFeePerGas + 1 } };
         Assert.Contains("base fee", Assert.Throws<InvalidBlockException>(() => follower.Chain.ExecuteBlock(wrongBase)).Message);
+    }
+
+    [Fact]
+    public void TransactionWithAValueAbove128Bits_IsDroppedByTheProposer_AndRejectsABlockCarryingIt()
+    {
+        using var producer = new TestChain();
+        using var follower = new TestChain();
+        var alice = TestChain.Users[0];
+        var oversized = TransactionSigner.Sign(new UnsignedTransaction
+        {
+            Type = TxType.DynamicFee, ChainId = producer.Genesis.ChainId, Nonce = 0, MaxFeePerGas = 10 * Wei.PerGwei,
+            MaxPriorityFeePerGas = Wei.PerGwei, GasLimit = 21_000, To = Carol, Value = new UInt256(1, 5),
+        }, alice);
+        const string expected = "amount too large: value 340282366920938463463374607431768211461 wei (129 bits) exceeds the 128-bit amount limit";
+
+        // A proposer handed it directly (not through the pool) drops it with the reason instead of truncating the value.
+        var built = producer.Chain.BuildBlock(TestChain.GenesisTimeMs + producer.Chain.Parameters.BlockIntervalMs,
+            TestChain.ValidatorConsensus.Address, Commit.Empty, [oversized], []);
+        Assert.Empty(built.Block.Transactions);
+        var (droppedTx, reason) = Assert.Single(built.Result.Dropped);
+        Assert.Equal(oversized.Hash, droppedTx.Hash);
+        Assert.StartsWith(expected, reason.Message);
+
+        // A block that carries it anyway is invalid, with the same reason, and nothing is applied.
+        var block = producer.ProduceBlock().Block;
+        var forged = block with { Transactions = [oversized] };
+        var error = Assert.Throws<InvalidBlockException>(() => follower.Chain.ExecuteBlock(forged));
+        Assert.Equal($"transaction {oversized.Hash} cannot be included: {expected} (340282366920938463463374607431768211455 wei)", error.Message);
+        Assert.Equal(0UL, follower.Chain.Head.Number);
+        Assert.Equal(TestChain.UserBalance, follower.Balance(alice.Address));
     }
 
     [Fact]

@@ -26,6 +26,24 @@ public class TransactionPoolTests
         Assert.Equal(TxPoolRejectionCode.WrongChainId, Reject(new TestChain(), new TestChain().Transfer(TestChain.Users[0], Carol, 1, chainId: 1)).Code);
 
     [Fact]
+    public void FeeCapAbove128Bits_IsRefusedWithTheAmountMessage_AndNothingIsTruncated()
+    {
+        using var t = new TestChain();
+        // Decodes fine (Ethereum allows 256-bit fees); OpenLedger money is 128-bit wei, so admission refuses it.
+        var raw = TransactionSigner.Sign(new UnsignedTransaction
+        {
+            Type = TxType.DynamicFee, ChainId = t.Genesis.ChainId, Nonce = 0, MaxFeePerGas = new UInt256(UInt128.One << 72, 0),
+            MaxPriorityFeePerGas = Wei.PerGwei, GasLimit = 21_000, To = Carol, Value = 1,
+        }, TestChain.Users[0]).Encoded.ToArray();
+        var tx = Transaction.Decode(raw);
+        var r = Reject(t, tx);
+        Assert.Equal(TxPoolRejectionCode.AmountAbove128Bits, r.Code);
+        Assert.Equal("amount too large: max fee per gas 2^200 wei exceeds the 128-bit amount limit (340282366920938463463374607431768211455 wei)", r.Message);
+        Assert.Null(t.Pool.Get(tx.Hash));
+        Assert.Equal(0UL, t.Pool.PendingNonce(TestChain.Users[0].Address, 0));
+    }
+
+    [Fact]
     public void NonceTooLow()
     {
         using var t = new TestChain();

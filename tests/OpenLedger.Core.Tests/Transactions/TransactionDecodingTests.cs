@@ -66,27 +66,56 @@ public class TransactionDecodingTests
     }
 
     [Theory]
-    [InlineData(2, "max priority fee per gas is a 129-bit number")]
-    [InlineData(3, "max fee per gas is a 129-bit number")]
-    [InlineData(6, "value is a 129-bit number")]
-    public void AmountsAbove128Bits_AreRefusedByTheMoneyRule(int field, string expected)
+    [InlineData(2, 17)]
+    [InlineData(3, 25)]
+    [InlineData(6, 32)]
+    public void AmountsUpTo256Bits_Decode_AndReEncodeByteExact(int field, int length)
+    {
+        // Ethereum allows 256-bit amounts; the 128-bit money rule belongs to admission, not to the codec.
+        var fields = SampleFields();
+        var big = Enumerable.Range(1, length).Select(i => (byte)i).ToArray();
+        fields[field] = Rlp(big);
+        var encoded = Envelope(2, fields);
+        var tx = Transaction.Decode(encoded);
+        var expected = UInt256.FromBigEndian(big);
+        Assert.Equal(expected, field switch { 2 => tx.MaxPriorityFeePerGas, 3 => tx.MaxFeePerGas, _ => tx.Value });
+        Assert.False(tx.AmountsFitInUInt128);
+        Assert.Equal(encoded, tx.ToUnsigned().WithSignature(tx.Signature).Encoded.ToArray());
+    }
+
+    [Theory]
+    [InlineData(2, "max priority fee per gas is 33 bytes long")]
+    [InlineData(3, "max fee per gas is 33 bytes long")]
+    [InlineData(6, "value is 33 bytes long")]
+    public void AmountsAbove256Bits_AreRefused(int field, string expected)
     {
         var fields = SampleFields();
-        var big = new byte[17];
+        var big = new byte[33];
         big[0] = 1;
         fields[field] = Rlp(big);
         var error = Assert.Throws<TransactionDecodingException>(() => Transaction.Decode(Envelope(2, fields)));
         Assert.StartsWith(expected, error.Message);
-        Assert.Contains("amounts must fit in 128 bits", error.Message);
+        Assert.Contains("Ethereum amounts fit in 256 bits", error.Message);
     }
 
     [Fact]
-    public void AmountOfExactly128Bits_IsAccepted()
+    public void AmountWithLeadingZero_IsRefused()
+    {
+        var fields = SampleFields();
+        fields[6] = Rlp([0, 1]);
+        var error = Assert.Throws<TransactionDecodingException>(() => Transaction.Decode(Envelope(2, fields)));
+        Assert.Equal("value has leading zero bytes (non-canonical)", error.Message);
+    }
+
+    [Fact]
+    public void AmountOfExactly128Bits_IsAccepted_AndIsMoney()
     {
         var fields = SampleFields();
         fields[6] = Rlp(Enumerable.Repeat((byte)0xff, 16).ToArray());
         var tx = Transaction.Decode(Envelope(2, fields));
-        Assert.Equal(UInt128.MaxValue, tx.Value);
+        Assert.Equal((UInt256)UInt128.MaxValue, tx.Value);
+        Assert.True(tx.AmountsFitInUInt128);
+        Assert.Equal(UInt128.MaxValue, tx.Amounts.Value);
     }
 
     [Theory]

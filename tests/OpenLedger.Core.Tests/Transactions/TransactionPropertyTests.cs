@@ -96,6 +96,59 @@ public class TransactionPropertyTests
         Assert.Equal(TestTransactions.Key.Address, decoded.RecoverSender());
     }
 
+    [Property(MaxTest = 200)]
+    public void AmountsAcross256Bits_RoundTrip_AndOnlyThoseAbove128BitsAreRefusedAtAdmission(
+        byte typeChoice, byte[] feeBytes, byte[] tipBytes, byte[] valueBytes, bool wideFee, bool wideValue)
+    {
+        var type = (TxType)(typeChoice % 3);
+        var fee = Amount(feeBytes, wideFee);
+        var tip = Amount(tipBytes, wideFee);
+        var value = Amount(valueBytes, wideValue);
+        var unsigned = new UnsignedTransaction
+        {
+            Type = type,
+            ChainId = TestTransactions.DevnetChainId,
+            GasPrice = type == TxType.DynamicFee ? UInt256.Zero : fee,
+            MaxFeePerGas = type == TxType.DynamicFee ? fee : UInt256.Zero,
+            // Keep the tip at or under the cap so the amount rule is the only one in play.
+            MaxPriorityFeePerGas = type == TxType.DynamicFee ? (tip <= fee ? tip : fee) : UInt256.Zero,
+            GasLimit = 21_000,
+            To = TestTransactions.Recipient,
+            Value = value,
+        };
+        var signed = TestTransactions.Signed(unsigned);
+        var decoded = Transaction.Decode(signed.Encoded);
+
+        Assert.Equal(signed.Encoded.ToArray(), decoded.Encoded.ToArray());
+        Assert.Equal(signed.Hash, decoded.Hash);
+        Assert.Equal(fee, decoded.MaxFeePerGas);
+        Assert.Equal(type == TxType.DynamicFee ? unsigned.MaxPriorityFeePerGas : fee, decoded.MaxPriorityFeePerGas);
+        Assert.Equal(value, decoded.Value);
+        Assert.Equal(TestTransactions.Key.Address, decoded.RecoverSender());
+        var rebuilt = decoded.ToUnsigned();
+        Assert.Equal(unsigned.GasPrice, rebuilt.GasPrice);
+        Assert.Equal(unsigned.MaxFeePerGas, rebuilt.MaxFeePerGas);
+        Assert.Equal(unsigned.MaxPriorityFeePerGas, rebuilt.MaxPriorityFeePerGas);
+        Assert.Equal(unsigned.Value, rebuilt.Value);
+
+        var fits = fee.FitsInUInt128 && value.FitsInUInt128;
+        Assert.Equal(fits, decoded.AmountsFitInUInt128);
+        var rejection = TransactionRules.CheckStateless(decoded, TestTransactions.DevnetChainId, 60_000_000);
+        if (fits)
+        {
+            Assert.Null(rejection);
+            Assert.Equal(value, (UInt256)decoded.Amounts.Value);
+        }
+        else
+        {
+            Assert.Equal(TxRejectionCode.AmountAbove128Bits, rejection?.Code);
+        }
+    }
+
+    /// <summary>Up to 16 bytes (fits in 128 bits) or up to 32 (any 256-bit amount), so both sides of the limit are hit often.</summary>
+    private static UInt256 Amount(byte[] bytes, bool wide) =>
+        UInt256.FromBigEndian((bytes ?? []).AsSpan(0, Math.Min((bytes ?? []).Length, wide ? 32 : 16)));
+
     private static void AssertDecodesCanonicallyOrIsRefused(byte[] input)
     {
         Transaction tx;

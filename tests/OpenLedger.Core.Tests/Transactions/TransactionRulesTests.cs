@@ -119,6 +119,61 @@ public class TransactionRulesTests
         AssertRejected(tx, TxRejectionCode.ContractCreationUnsupported, "contract creation is not supported");
     }
 
+    public static readonly UInt256 TwoPow200 = new(UInt128.One << 72, 0);
+
+    [Fact]
+    public void FeeCapOf2Pow200_IsRefusedByTheAmountRule_WithTheExactMessage()
+    {
+        var tx = TestTransactions.Signed(new UnsignedTransaction
+        {
+            Type = TxType.DynamicFee, ChainId = ChainId, MaxFeePerGas = TwoPow200, MaxPriorityFeePerGas = 1, GasLimit = 21_000,
+            To = TestTransactions.Recipient,
+        });
+        var rejection = TransactionRules.CheckStateless(tx, ChainId, BlockGasLimit);
+        Assert.NotNull(rejection);
+        Assert.Equal(TxRejectionCode.AmountAbove128Bits, rejection.Code);
+        Assert.Equal(
+            "amount too large: max fee per gas 2^200 wei exceeds the 128-bit amount limit (340282366920938463463374607431768211455 wei)",
+            rejection.Message);
+    }
+
+    [Theory]
+    [InlineData(TxType.Legacy, "gas price")]
+    [InlineData(TxType.AccessList, "gas price")]
+    [InlineData(TxType.DynamicFee, "max priority fee per gas")]
+    public void EachAmountField_IsCheckedAndNamed(TxType type, string feeName)
+    {
+        // 2^128 + 1: one bit too many, not a power of two, so the message shows the digits and the width.
+        var justOver = new UInt256(1, 1);
+        var fee = TestTransactions.Signed(new UnsignedTransaction
+        {
+            Type = type, ChainId = ChainId, GasPrice = type == TxType.DynamicFee ? 0 : justOver,
+            MaxFeePerGas = type == TxType.DynamicFee ? justOver : 0, MaxPriorityFeePerGas = type == TxType.DynamicFee ? justOver : 0,
+            GasLimit = 21_000, To = TestTransactions.Recipient,
+        });
+        AssertRejected(fee, TxRejectionCode.AmountAbove128Bits,
+            $"amount too large: {feeName} 340282366920938463463374607431768211457 wei (129 bits) exceeds the 128-bit amount limit");
+
+        var value = TestTransactions.Signed(new UnsignedTransaction
+        {
+            Type = type, ChainId = ChainId, GasPrice = type == TxType.DynamicFee ? 0UL : 5UL, MaxFeePerGas = type == TxType.DynamicFee ? 5UL : 0UL,
+            GasLimit = 21_000, To = TestTransactions.Recipient, Value = UInt256.MaxValue,
+        });
+        AssertRejected(value, TxRejectionCode.AmountAbove128Bits, "amount too large: value 115792089237316195423570985008687907853269984665640564039457584007913129639935 wei (256 bits)");
+        var error = Assert.Throws<InvalidOperationException>(() => value.Amounts);
+        Assert.Contains("value 115792089237316195423570985008687907853269984665640564039457584007913129639935 wei (256 bits)", error.Message);
+        Assert.Throws<InvalidOperationException>(() => value.EffectiveGasPrice(1));
+    }
+
+    [Fact]
+    public void AmountsOfExactly128Bits_PassTheAmountRule()
+    {
+        var tx = TestTransactions.Signed(TestTransactions.DynamicFee(maxFee: UInt128.MaxValue, tip: UInt128.MaxValue));
+        Assert.Null(TransactionRules.DescribeAmountAboveLimit(tx));
+        Assert.Null(TransactionRules.CheckStateless(tx, ChainId, BlockGasLimit));
+        Assert.Equal(UInt128.MaxValue, tx.Amounts.MaxFeePerGas);
+    }
+
     [Fact]
     public void IntrinsicGas_FollowsSpecSection3()
     {

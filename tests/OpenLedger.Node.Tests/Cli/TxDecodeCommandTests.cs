@@ -15,6 +15,8 @@ public class TxDecodeCommandTests
     [InlineData(7)]   // legacy contract creation (to = null)
     [InlineData(77)]  // EIP-2930 with an access list
     [InlineData(150)] // EIP-1559 with an access list
+    [InlineData(80)]  // EIP-2930 with a 256-bit gas price: decoded and shown in full (admission would refuse it)
+    [InlineData(180)] // EIP-1559 with 256-bit fees
     public async Task Decode_PrintsOneJsonObjectMatchingTheVector(int index)
     {
         using var doc = Vectors.Load("transactions.json");

@@ -99,6 +99,8 @@ public class AdmissionErrorTests(DevnetFixture fixture, ITestOutputHelper output
             ("insufficient funds", TestTransactions.Raw(TestTransactions.Transfer(nonce, Recipient, (UInt128)balance), key), StatusCode.FailedPrecondition, "insufficient funds for gas * price + value"),
             ("fee cap below base fee", TestTransactions.Raw(With(TestTransactions.Transfer(nonce, Recipient, 1), maxFee: 1, tip: 1), key), StatusCode.FailedPrecondition, "max fee per gas less than block base fee"),
             ("contract creation", TestTransactions.Raw(With(TestTransactions.Transfer(nonce, Recipient, 1), contractCreation: true), key), StatusCode.InvalidArgument, "contract creation is not supported"),
+            ("fee cap above 128 bits", TestTransactions.Raw(FeeCapOf2Pow200(TestTransactions.Transfer(nonce, Recipient, 1)), key), StatusCode.InvalidArgument,
+                "amount too large: max fee per gas 2^200 wei exceeds the 128-bit amount limit"),
         };
         foreach (var (name, raw, code, message) in cases)
         {
@@ -155,6 +157,8 @@ public class AdmissionErrorTests(DevnetFixture fixture, ITestOutputHelper output
                 ["only replay-protected (EIP-155)"]),
             ("tip above fee cap", TestTransactions.Raw(With(transfer, maxFee: 2 * TestTransactions.Gwei, tip: 3 * TestTransactions.Gwei), key),
                 ["max priority fee per gas higher than max fee per gas"]),
+            ("fee cap above 128 bits (valid on Ethereum, not OpenLedger money)", TestTransactions.Raw(FeeCapOf2Pow200(transfer), key),
+                ["amount too large: max fee per gas 2^200 wei exceeds the 128-bit amount limit"]),
         ];
     }
 
@@ -170,6 +174,18 @@ public class AdmissionErrorTests(DevnetFixture fixture, ITestOutputHelper output
         To = contractCreation ? null : t.To,
         Value = t.Value,
         Data = data ?? t.Data,
+    };
+
+    private static UnsignedTransaction FeeCapOf2Pow200(UnsignedTransaction t) => new()
+    {
+        Type = TxType.DynamicFee,
+        ChainId = t.ChainId,
+        Nonce = t.Nonce,
+        MaxFeePerGas = new UInt256(UInt128.One << 72, 0),
+        MaxPriorityFeePerGas = t.MaxPriorityFeePerGas,
+        GasLimit = t.GasLimit,
+        To = t.To,
+        Value = t.Value,
     };
 
     private static byte[] Resign(OpenLedger.Core.Transactions.Transaction signed, byte[] r, byte[] s, byte recoveryId) =>
