@@ -18,6 +18,7 @@ public sealed class TransactionPool
     private readonly Dictionary<Hash256, PooledTransaction> _byHash = new();
     private readonly Dictionary<Address, SortedDictionary<ulong, PooledTransaction>> _bySender = new();
     private ulong _arrival;
+    private ulong _pendingGas;
     private ChainParameters _parameters;
     private UInt128 _baseFee;
 
@@ -32,6 +33,12 @@ public sealed class TransactionPool
     public int Count
     {
         get { lock (_gate) return _byHash.Count; }
+    }
+
+    /// <summary>Sum of the gas limits of every pooled transaction (block pacing asks whether a full block is waiting).</summary>
+    public ulong PendingGas
+    {
+        get { lock (_gate) return _pendingGas; }
     }
 
     public event Action<Transaction>? Added;
@@ -108,7 +115,11 @@ public sealed class TransactionPool
             if (replaced is null && _byHash.Count >= _options.MaxTransactions && !EvictCheaperThan(tx))
                 return new TxPoolRejection(TxPoolRejectionCode.PoolFull, "txpool is full");
 
-            if (replaced is not null) _byHash.Remove(replaced.Transaction.Hash);
+            if (replaced is not null)
+            {
+                _byHash.Remove(replaced.Transaction.Hash);
+                _pendingGas -= replaced.Transaction.GasLimit;
+            }
             if (queue is null)
             {
                 queue = new SortedDictionary<ulong, PooledTransaction>();
@@ -117,6 +128,7 @@ public sealed class TransactionPool
             var entry = new PooledTransaction(tx, sender, _arrival++);
             queue[tx.Nonce] = entry;
             _byHash[tx.Hash] = entry;
+            _pendingGas += tx.GasLimit;
         }
         Added?.Invoke(tx);
         return null;
@@ -182,6 +194,7 @@ public sealed class TransactionPool
                     if (!drop) continue;
                     queue.Remove(txNonce);
                     _byHash.Remove(entry.Transaction.Hash);
+                    _pendingGas -= entry.Transaction.GasLimit;
                     removed++;
                 }
                 if (queue.Count == 0) _bySender.Remove(sender);
@@ -204,6 +217,7 @@ public sealed class TransactionPool
         senderQueue.Remove(victim.Transaction.Nonce);
         if (senderQueue.Count == 0) _bySender.Remove(victim.Sender);
         _byHash.Remove(victim.Transaction.Hash);
+        _pendingGas -= victim.Transaction.GasLimit;
         return true;
     }
 

@@ -31,7 +31,8 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, int tran
         var perSender = (transactions + senders - 1) / senders;
         var baseFee = await BaseFeeAsync(ct);
         var tip = Wei.PerGwei;
-        var maxFee = 4 * baseFee + tip;
+        // Back-to-back full blocks raise the base fee 12.5% each; leave room for a long burst.
+        var maxFee = 20 * baseFee + tip;
         var cost = (UInt128)21_000 * maxFee + 1;
         await FundAsync(keys, cost * (UInt128)perSender + Wei.PerOpen / 100, chainId, maxFee, tip, ct);
 

@@ -348,19 +348,24 @@ public sealed class BftDriver : IBlockProducer
 
     private void Commit(CommitBlock decision)
     {
+        Block? committed = null;
         if (decision.Height == _chain.Head.Number + 1)
         {
             if (!_executed.TryGetValue(decision.Block.Hash, out var executed))
                 executed = _chain.ExecuteBlock(Block.Decode(decision.Block.Payload));
             _chain.CommitBlock(executed, decision.Commit);
+            committed = executed.Block;
             var pruned = _pool.Prune(_chain.HeadAccounts, _chain.NextBaseFee, _chain.Parameters);
             _log.Information("Committed block {Number} {Hash} (round {Round}, {Count} transactions, {Signatures} precommits); pool pruned {Pruned}",
                 decision.Height, decision.Block.Hash, decision.Round, executed.Block.Transactions.Count, decision.Commit.Signatures.Count, pruned);
         }
         _executed.Clear();
-        // The block interval counts from the start of the height, so slow rounds do not add to it.
+        // The block interval counts from the start of the height, so slow rounds do not add to it; a waiting
+        // backlog starts the next height at once (BlockPacing).
         var interval = TimeSpan.FromMilliseconds(_chain.Parameters.BlockIntervalMs);
-        var wait = interval - _time.GetElapsedTime(_heightStarted);
+        var wait = committed is not null
+            ? BlockPacing.DelayBeforeNextHeight(committed, _pool, interval, _time.GetElapsedTime(_heightStarted))
+            : interval - _time.GetElapsedTime(_heightStarted);
         _ = EnqueueAfterAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, new StartNextHeight(decision.Height + 1));
     }
 

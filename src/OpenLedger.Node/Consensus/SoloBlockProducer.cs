@@ -7,8 +7,8 @@ using Serilog;
 namespace OpenLedger.Node.Consensus;
 
 /// <summary>
-/// Block production for a chain with a single validator: every block interval it builds a block from the
-/// mempool, signs the precommit (it alone is more than 2/3 of the power) and commits it. Same header and
+/// Block production for a chain with a single validator: every block interval (or at once while a full block's
+/// worth of transactions waits, see <see cref="BlockPacing"/>) it builds a block from the mempool, signs the precommit (it alone is more than 2/3 of the power) and commits it. Same header and
 /// commit format as the BFT engine, so a chain started solo can be followed and synced by other nodes.
 /// </summary>
 public sealed class SoloBlockProducer(
@@ -29,19 +29,24 @@ public sealed class SoloBlockProducer(
         while (!ct.IsCancellationRequested)
         {
             var started = time.GetTimestamp();
-            ProduceOne();
+            var block = ProduceOne();
             var interval = TimeSpan.FromMilliseconds(chain.Parameters.BlockIntervalMs);
-            var remaining = interval - time.GetElapsedTime(started);
-            if (remaining > TimeSpan.Zero)
+            var wait = BlockPacing.DelayBeforeNextHeight(block, pool, interval, time.GetElapsedTime(started));
+            if (wait > TimeSpan.Zero)
             {
                 try
                 {
-                    await Task.Delay(remaining, time, ct);
+                    await Task.Delay(wait, time, ct);
                 }
                 catch (OperationCanceledException)
                 {
                     break;
                 }
+            }
+            else
+            {
+                // Back to back: let RPC and other work in without a timer between blocks.
+                await Task.Yield();
             }
         }
     }
