@@ -50,6 +50,17 @@ public interface INodeBackend
     /// <summary>Admits a signed EIP-2718 transaction to the mempool (and gossips it) or says why not.</summary>
     ValueTask<SubmitResult> SubmitTransactionAsync(ReadOnlyMemory<byte> rawTransaction, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Admits several transactions in order, one result each; a backend may recover their senders in parallel.
+    /// The default submits them one by one.
+    /// </summary>
+    async ValueTask<IReadOnlyList<SubmitResult>> SubmitTransactionsAsync(IReadOnlyList<ReadOnlyMemory<byte>> rawTransactions, CancellationToken cancellationToken)
+    {
+        var results = new SubmitResult[rawTransactions.Count];
+        for (var i = 0; i < results.Length; i++) results[i] = await SubmitTransactionAsync(rawTransactions[i], cancellationToken);
+        return results;
+    }
+
     /// <summary>Runs a call against the state after <paramref name="blockNumber"/> (null: latest) and discards the changes.</summary>
     CallResult Call(CallRequest request, ulong? blockNumber);
 

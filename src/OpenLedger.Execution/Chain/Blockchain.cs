@@ -49,6 +49,9 @@ public sealed class Blockchain
 
     public ModuleRegistry Modules => _executor.Modules;
 
+    /// <summary>Senders recovered once per transaction hash; give the mempool the same cache.</summary>
+    public SenderCache Senders => _executor.Senders;
+
     public BlockHeader Head => _snapshot.Head;
 
     /// <summary>The validator set that validates the next block.</summary>
@@ -65,13 +68,14 @@ public sealed class Blockchain
     public TimeSpan LastPersistDuration { get; private set; }
 
     /// <summary>Opens the chain in <paramref name="db"/>, writing the genesis block if the store is new.</summary>
+    /// <param name="senders">The sender cache block execution shares with the mempool (a new one when null).</param>
     public static Blockchain Open(IKeyValueStore db, GenesisDocument genesis, ModuleRegistry modules,
-        Func<IWorldState, ChainParameters>? loadParameters = null)
+        Func<IWorldState, ChainParameters>? loadParameters = null, SenderCache? senders = null)
     {
         var store = new BlockStore(db);
         var nodes = new KeyValueTrieNodeStore(db);
         loadParameters ??= _ => genesis.Params;
-        var executor = new BlockExecutor(modules);
+        var executor = new BlockExecutor(modules, senders);
         if (store.HeadHash is { } headHash)
         {
             var head = store.GetHeader(headHash) ?? throw new StorageException($"the head block {headHash} is missing from the database");

@@ -13,11 +13,15 @@ namespace OpenLedger.Execution.Processing;
 /// (epochs), then commits the state changes and computes the header's roots. Deterministic: the same parent
 /// state and input always give the same result.
 /// </summary>
-public sealed class BlockExecutor(ModuleRegistry modules)
+/// <param name="senders">Where senders recovered at admission are found again; a block's uncached senders are
+/// recovered in parallel before its transactions run in order.</param>
+public sealed class BlockExecutor(ModuleRegistry modules, SenderCache? senders = null)
 {
     private readonly TransactionProcessor _processor = new(modules);
 
     public ModuleRegistry Modules => modules;
+
+    public SenderCache Senders { get; } = senders ?? new SenderCache();
 
     /// <param name="dropInvalid">
     /// True when building a block: transactions that cannot be included are dropped and reported. False when
@@ -42,11 +46,12 @@ public sealed class BlockExecutor(ModuleRegistry modules)
         var receipts = new List<TransactionReceipt>(input.Transactions.Count);
         var dropped = new List<(Transaction, InvalidTransactionException)>();
         ulong gasUsed = 0;
+        Senders.RecoverAll(input.Transactions);
         foreach (var tx in input.Transactions)
         {
             try
             {
-                if (!tx.TryRecoverSender(out var sender, out var error))
+                if (!Senders.TryGetSender(tx, out var sender, out var error))
                     throw new InvalidTransactionException(TxInvalidReason.Stateless, $"invalid signature: {error}");
                 var receipt = _processor.Apply(tx, sender, input.Block, input.FeeRecipient, state, gasUsed, included.Count);
                 gasUsed = receipt.CumulativeGasUsed;

@@ -1,6 +1,7 @@
 using System.Numerics;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Core.Types;
+using OpenLedger.Execution.Processing;
 
 namespace OpenLedger.Execution.TxPool;
 
@@ -13,6 +14,7 @@ namespace OpenLedger.Execution.TxPool;
 public sealed class TransactionPool
 {
     private readonly TxPoolOptions _options;
+    private readonly SenderCache _senders;
     private readonly ulong _chainId;
     private readonly object _gate = new();
     private readonly Dictionary<Hash256, PooledTransaction> _byHash = new();
@@ -22,8 +24,11 @@ public sealed class TransactionPool
     private ChainParameters _parameters;
     private UInt128 _baseFee;
 
-    public TransactionPool(ulong chainId, ChainParameters parameters, UInt128 baseFee, TxPoolOptions? options = null)
+    /// <param name="senders">The chain's sender cache (<c>Blockchain.Senders</c>), so a sender recovered at
+    /// admission is not recovered again when the block holding the transaction executes.</param>
+    public TransactionPool(ulong chainId, ChainParameters parameters, UInt128 baseFee, TxPoolOptions? options = null, SenderCache? senders = null)
     {
+        _senders = senders ?? new SenderCache();
         _chainId = chainId;
         _parameters = parameters;
         _baseFee = baseFee;
@@ -70,7 +75,7 @@ public sealed class TransactionPool
     {
         var stateless = TransactionRules.CheckStateless(tx, _chainId, _parameters.BlockGasLimit);
         if (stateless is not null) return new TxPoolRejection(Map(stateless.Code), stateless.Message);
-        if (!tx.TryRecoverSender(out var sender, out var signatureError))
+        if (!_senders.TryGetSender(tx, out var sender, out var signatureError))
             return new TxPoolRejection(TxPoolRejectionCode.InvalidSignature, $"invalid sender: {signatureError}");
         if (SystemAddresses.IsSystem(sender))
             return new TxPoolRejection(TxPoolRejectionCode.SystemAccountSender, $"{sender} is a system account and cannot send transactions");
@@ -132,6 +137,19 @@ public sealed class TransactionPool
         }
         Added?.Invoke(tx);
         return null;
+    }
+
+    /// <summary>
+    /// Admits a batch (a client stream, a burst of gossip): senders are recovered in parallel on all cores first,
+    /// then each transaction is admitted in order exactly as <see cref="Add"/> would. One result per transaction,
+    /// null for accepted.
+    /// </summary>
+    public TxPoolRejection?[] AddBatch(IReadOnlyList<Transaction> transactions, IAccountReader state)
+    {
+        _senders.RecoverAll(transactions);
+        var results = new TxPoolRejection?[transactions.Count];
+        for (var i = 0; i < transactions.Count; i++) results[i] = Add(transactions[i], state);
+        return results;
     }
 
     /// <summary>

@@ -75,7 +75,7 @@ public sealed class NodeHost : IAsyncDisposable
             Chain.ChainId, Chain.Head.Number, Chain.Head.Hash, Chain.Head.StateRoot);
 
         Pool = new TransactionPool(Chain.ChainId, Chain.Parameters, Chain.NextBaseFee,
-            new TxPoolOptions { MaxTransactions = config.MempoolMaxTransactions, MaxPerSender = config.MempoolMaxPerSender });
+            new TxPoolOptions { MaxTransactions = config.MempoolMaxTransactions, MaxPerSender = config.MempoolMaxPerSender }, Chain.Senders);
 
         var metrics = new NodeMetrics();
         var lastTimestamp = Chain.Head.TimestampMs;

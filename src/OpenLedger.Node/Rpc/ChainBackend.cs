@@ -102,6 +102,44 @@ public sealed class ChainBackend : INodeBackend
         return ValueTask.FromResult(SubmitResult.Accept(tx.Hash));
     }
 
+    /// <summary>A client stream's burst: decoded, senders recovered on all cores, then admitted in order.</summary>
+    public ValueTask<IReadOnlyList<SubmitResult>> SubmitTransactionsAsync(IReadOnlyList<ReadOnlyMemory<byte>> rawTransactions, CancellationToken cancellationToken)
+    {
+        var results = new SubmitResult[rawTransactions.Count];
+        if (_network.IsSyncing)
+        {
+            Array.Fill(results, SubmitResult.Reject(TxRejectionReason.Syncing, "the node is still syncing; try again when it has caught up"));
+            return ValueTask.FromResult<IReadOnlyList<SubmitResult>>(results);
+        }
+        var decoded = new List<Transaction>(rawTransactions.Count);
+        var positions = new List<int>(rawTransactions.Count);
+        for (var i = 0; i < rawTransactions.Count; i++)
+        {
+            try
+            {
+                decoded.Add(Transaction.Decode(rawTransactions[i].Span));
+                positions.Add(i);
+            }
+            catch (FormatException e)
+            {
+                results[i] = SubmitResult.Reject(TxRejectionReason.Malformed, e.Message);
+            }
+        }
+        var rejections = _pool.AddBatch(decoded, _chain.HeadAccounts);
+        for (var k = 0; k < decoded.Count; k++)
+        {
+            var tx = decoded[k];
+            if (rejections[k] is { } rejection)
+            {
+                results[positions[k]] = SubmitResult.Reject(Map(rejection.Code), rejection.Message, tx.Hash);
+                continue;
+            }
+            TransactionAccepted?.Invoke(tx);
+            results[positions[k]] = SubmitResult.Accept(tx.Hash);
+        }
+        return ValueTask.FromResult<IReadOnlyList<SubmitResult>>(results);
+    }
+
     public CallResult Call(CallRequest request, ulong? blockNumber)
     {
         var result = Simulate(request, blockNumber, request.GasLimit ?? _chain.Parameters.BlockGasLimit);

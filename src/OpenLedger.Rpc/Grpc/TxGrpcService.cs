@@ -21,36 +21,62 @@ public sealed class TxGrpcService(INodeBackend backend, RpcOptions options, IHos
         return new BroadcastResponse { TransactionHash = result.Hash!.Value.ToString() };
     }
 
+    /// <summary>
+    /// Reads the client stream in bursts: whatever has already arrived (up to <see cref="MaxBurst"/>) is admitted
+    /// together, so the backend can recover the senders in parallel; when the stream has nothing more buffered, the
+    /// burst so far is admitted before waiting. Results are counted in stream order.
+    /// </summary>
     public override async Task<BroadcastStreamResponse> BroadcastStream(IAsyncStreamReader<BroadcastRequest> requestStream, ServerCallContext context)
     {
         var summary = new BroadcastStreamResponse();
-        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
+        var burst = new List<ReadOnlyMemory<byte>>(MaxBurst);
+        var ct = context.CancellationToken;
+        while (true)
         {
-            var index = summary.Received++;
-            SubmitResult result = request.RawTransaction.IsEmpty
-                ? SubmitResult.Reject(TxRejectionReason.Malformed, "empty raw_transaction")
-                : await backend.SubmitTransactionAsync(request.RawTransaction.Memory, context.CancellationToken);
-            if (result.Accepted)
-            {
-                summary.Accepted++;
-                continue;
-            }
-            summary.Rejected++;
-            var code = CodeName(TxRejections.GrpcStatus(result.Rejection!.Value));
-            summary.RejectedByCode[code] = summary.RejectedByCode.GetValueOrDefault(code) + 1;
-            if (summary.FirstRejections.Count < MaxReportedRejections)
-            {
-                summary.FirstRejections.Add(new BroadcastResult
-                {
-                    Index = index,
-                    TransactionHash = result.Hash?.ToString() ?? "",
-                    Accepted = false,
-                    ErrorCode = code,
-                    ErrorMessage = TxRejections.FullMessage(result),
-                });
-            }
+            var next = requestStream.MoveNext(ct);
+            if (!next.IsCompleted && burst.Count > 0) await AdmitBurstAsync(burst, summary, ct);
+            if (!await next) break;
+            burst.Add(requestStream.Current.RawTransaction.Memory);
+            if (burst.Count >= MaxBurst) await AdmitBurstAsync(burst, summary, ct);
         }
+        if (burst.Count > 0) await AdmitBurstAsync(burst, summary, ct);
         return summary;
+    }
+
+    private const int MaxBurst = 512;
+
+    private async Task AdmitBurstAsync(List<ReadOnlyMemory<byte>> burst, BroadcastStreamResponse summary, CancellationToken ct)
+    {
+        var nonEmpty = burst.Where(raw => !raw.IsEmpty).ToList();
+        var admitted = nonEmpty.Count == 0 ? [] : await backend.SubmitTransactionsAsync(nonEmpty, ct);
+        var k = 0;
+        foreach (var raw in burst)
+            Count(summary, raw.IsEmpty ? SubmitResult.Reject(TxRejectionReason.Malformed, "empty raw_transaction") : admitted[k++]);
+        burst.Clear();
+    }
+
+    private static void Count(BroadcastStreamResponse summary, SubmitResult result)
+    {
+        var index = summary.Received++;
+        if (result.Accepted)
+        {
+            summary.Accepted++;
+            return;
+        }
+        summary.Rejected++;
+        var code = CodeName(TxRejections.GrpcStatus(result.Rejection!.Value));
+        summary.RejectedByCode[code] = summary.RejectedByCode.GetValueOrDefault(code) + 1;
+        if (summary.FirstRejections.Count < MaxReportedRejections)
+        {
+            summary.FirstRejections.Add(new BroadcastResult
+            {
+                Index = index,
+                TransactionHash = result.Hash?.ToString() ?? "",
+                Accepted = false,
+                ErrorCode = code,
+                ErrorMessage = TxRejections.FullMessage(result),
+            });
+        }
     }
 
     public override Task<CallResponse> Simulate(V1.CallRequest request, ServerCallContext context)

@@ -28,7 +28,7 @@ public sealed class TestChain : IDisposable
         Db = db ?? new MemoryStore();
         Genesis = genesis ?? CreateGenesis();
         Chain = Blockchain.Open(Db, Genesis, modules ?? ModuleRegistry.Empty);
-        Pool = new TransactionPool(Genesis.ChainId, Chain.Parameters, Chain.NextBaseFee);
+        Pool = new TransactionPool(Genesis.ChainId, Chain.Parameters, Chain.NextBaseFee, senders: Chain.Senders);
     }
 
     public IKeyValueStore Db { get; }
