@@ -17,7 +17,7 @@ public static class TxRejections
         TxRejectionReason.UnsupportedType => "transaction type not supported",
         TxRejectionReason.NotReplayProtected => "only replay-protected (EIP-155) transactions allowed",
         TxRejectionReason.WrongChainId => "invalid chain id",
-        TxRejectionReason.InvalidSignature => "invalid transaction v, r, s values",
+        TxRejectionReason.InvalidSignature => TransactionRules.InvalidSignaturePrefix,
         TxRejectionReason.InvalidSender => "invalid sender",
         TxRejectionReason.Oversized => "oversized data",
         TxRejectionReason.ContractCreationUnsupported => "contract creation is not supported",

@@ -62,6 +62,42 @@ public sealed class CoreAdapterTests
         Assert.Equal(type == TxType.Legacy ? 0 : 1, view.AccessList.Count);
     }
 
+    [Theory]
+    [InlineData(false, "invalid transaction v, r, s values: signature r must be in [1, secp256k1n-1]")]
+    [InlineData(true, "invalid transaction v, r, s values: s is above secp256k1n/2 (EIP-2 requires low s)")]
+    public void Signature_refusals_say_the_fixed_text_once_then_the_reason(bool highS, string expected)
+    {
+        var tx = TransactionSigner.Sign(new UnsignedTransaction
+        {
+            ChainId = 161200, GasLimit = 21_000, MaxFeePerGas = 1, To = Recipient,
+        }, Key);
+        var n = System.Numerics.BigInteger.Parse("0FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", System.Globalization.NumberStyles.AllowHexSpecifier);
+        var s = n - new System.Numerics.BigInteger(tx.Signature.S, isUnsigned: true, isBigEndian: true);
+        var bad = highS
+            ? tx.ToUnsigned().WithSignature(Signature.FromCompact(tx.Signature.R, s.ToByteArray(isUnsigned: true, isBigEndian: true), (byte)(tx.Signature.RecoveryId ^ 1)))
+            : tx.ToUnsigned().WithSignature(Signature.FromCompact([], tx.Signature.S, tx.Signature.RecoveryId));
+
+        var result = TxRejections.Reject(TransactionRules.CheckStateless(bad, 161200, 60_000_000)!, bad.Hash);
+
+        Assert.Equal(TxRejectionReason.InvalidSignature, result.Rejection);
+        // The exact text JSON-RPC and gRPC send (both use FullMessage).
+        Assert.Equal(expected, TxRejections.FullMessage(result));
+    }
+
+    [Fact]
+    public void Amount_refusal_maps_to_amount_too_large_with_the_field_named()
+    {
+        var tx = TransactionSigner.Sign(new UnsignedTransaction
+        {
+            ChainId = 161200, GasLimit = 21_000, MaxFeePerGas = new UInt256(UInt128.One << 72, 0), To = Recipient,
+        }, Key);
+        var result = TxRejections.Reject(TransactionRules.CheckStateless(tx, 161200, 60_000_000)!, tx.Hash);
+        Assert.Equal(TxRejectionReason.AmountTooLarge, result.Rejection);
+        Assert.Equal(global::Grpc.Core.StatusCode.InvalidArgument, TxRejections.GrpcStatus(TxRejectionReason.AmountTooLarge));
+        Assert.Equal("amount too large: max fee per gas 2^200 wei exceeds the 128-bit amount limit (340282366920938463463374607431768211455 wei)",
+            TxRejections.FullMessage(result));
+    }
+
     [Fact]
     public void Core_refusals_map_to_reasons_and_keep_their_message()
     {

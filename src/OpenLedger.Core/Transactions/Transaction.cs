@@ -138,7 +138,10 @@ public sealed class Transaction
         return sender;
     }
 
-    /// <summary>The signer, or false with a reason. A success is cached, so later calls cost nothing.</summary>
+    /// <summary>
+    /// The signer, or false with a reason that starts with go-ethereum's "invalid transaction v, r, s values" and is
+    /// complete as it is (callers pass it on without adding a prefix). A success is cached, so later calls cost nothing.
+    /// </summary>
     public bool TryRecoverSender(out Address sender, out string error)
     {
         var cached = _sender;
@@ -151,12 +154,12 @@ public sealed class Transaction
         if (Signature.Validate() is { } invalid)
         {
             sender = default;
-            error = $"invalid transaction signature: {invalid}";
+            error = $"{TransactionRules.InvalidSignaturePrefix}: {invalid}";
             return false;
         }
         if (!Secp256k1.TryRecoverAddress(SigningHash, Signature, out sender))
         {
-            error = "invalid transaction signature: no public key recovers from it";
+            error = $"{TransactionRules.InvalidSignaturePrefix}: no public key recovers from it";
             return false;
         }
         _sender = new StrongBox<Address>(sender);

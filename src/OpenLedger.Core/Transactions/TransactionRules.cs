@@ -16,6 +16,9 @@ public static class TransactionRules
     /// <summary>The fixed start of the <see cref="TxRejectionCode.AmountAbove128Bits"/> message.</summary>
     public const string AmountTooLargePrefix = "amount too large";
 
+    /// <summary>go-ethereum's text for a signature that is malformed, high-s or recovers no key; every such message starts with it.</summary>
+    public const string InvalidSignaturePrefix = "invalid transaction v, r, s values";
+
     /// <summary>Null when the transaction passes every stateless rule, otherwise the first rule it breaks.</summary>
     public static TxRejection? CheckStateless(Transaction tx, ulong chainId, ulong blockGasLimit)
     {
@@ -42,9 +45,9 @@ public static class TransactionRules
             return new(TxRejectionCode.TipAboveFeeCap,
                 $"max priority fee per gas higher than max fee per gas: maxPriorityFeePerGas {tx.MaxPriorityFeePerGas}, maxFeePerGas {tx.MaxFeePerGas}");
         if (!tx.Signature.IsLowS)
-            return new(TxRejectionCode.HighS, "invalid transaction v, r, s values: s is above secp256k1n/2 (EIP-2 requires low s)");
+            return new(TxRejectionCode.HighS, $"{InvalidSignaturePrefix}: s is above secp256k1n/2 (EIP-2 requires low s)");
         if (!tx.TryRecoverSender(out _, out var error))
-            return new(TxRejectionCode.InvalidSignature, $"invalid sender: {error}");
+            return new(TxRejectionCode.InvalidSignature, error);
         return null;
     }
 

@@ -7,34 +7,48 @@ using OpenLedger.Execution.StateTrie;
 namespace OpenLedger.Execution.Chain;
 
 /// <summary>
-/// The supply invariant (SPEC §2) over committed state: the balances of all accounts — people, modules,
-/// reserve, treasury and the burn account — add up to exactly the genesis supply (nothing is minted), and
-/// every module holds exactly what it owes (bonds, escrows, unclaimed rewards).
+/// The supply invariant of SPEC §2 in the form this chain keeps it: every OPEN is some account's balance, so
+/// Σ balances (people, modules, reserve, treasury and the burn account) equals the genesis supply — nothing is
+/// minted — and each module's balance equals the sum of its liabilities (bonded + unbonding, escrows, unclaimed
+/// rewards…). One implementation for the committed chain (<c>openledger audit</c>, chain tests) and for the
+/// in-memory state of the module tests.
 /// </summary>
 public static class SupplyAudit
 {
-    public static BigInteger TotalBalances(TrieStateBackend state)
+    /// <summary>The outcome: the exact sum (BigInteger, so an absurd state cannot overflow the audit itself) and every problem found.</summary>
+    public sealed record Report(BigInteger TotalBalances, UInt128 GenesisSupply, IReadOnlyList<string> Problems)
     {
-        BigInteger total = 0;
-        foreach (var (_, account) in state.EnumerateAccounts()) total += account.Balance;
-        return total;
+        public bool Ok => Problems.Count == 0;
+
+        public override string ToString() => Ok ? "supply audit OK" : "supply invariant broken: " + string.Join("; ", Problems);
     }
 
-    public static IReadOnlyList<string> Check(TrieStateBackend state, UInt128 genesisSupply, ModuleRegistry modules)
+    /// <summary>Audits <paramref name="balances"/> (every account's) and each module's solvency in <paramref name="state"/>.</summary>
+    public static Report Check(IEnumerable<UInt128> balances, UInt128 genesisSupply, IWorldState state, IEnumerable<IAccountedModule> modules)
     {
+        ArgumentNullException.ThrowIfNull(balances);
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(modules);
         var problems = new List<string>();
-        var total = TotalBalances(state);
+        BigInteger total = 0;
+        foreach (var balance in balances) total += balance;
         if (total != genesisSupply)
-            problems.Add($"balances sum to {total} wei, genesis supply is {genesisSupply} wei (difference {total - genesisSupply})");
-        var world = new WorldState(state);
-        foreach (var module in modules.All.OfType<IAccountedModule>())
         {
-            UInt128 owed = 0;
-            foreach (var (_, amount) in module.GetLiabilities(world)) owed += amount;
-            var balance = world.GetBalance(module.Address);
-            if (balance != owed) problems.Add($"{module.Name} module holds {balance} wei but owes {owed} wei");
+            var difference = total - genesisSupply;
+            problems.Add($"balances sum to {total} wei, genesis supply is {genesisSupply} wei (difference {(difference.Sign > 0 ? "+" : "")}{difference} wei)");
         }
-        return problems;
+        foreach (var module in modules)
+            if (CheckSolvency(state, module) is { } problem) problems.Add(problem);
+        return new Report(total, genesisSupply, problems);
+    }
+
+    /// <summary>Audits committed state: every account in the state trie, and the registry's accounted modules.</summary>
+    public static Report Check(TrieStateBackend state, UInt128 genesisSupply, ModuleRegistry modules)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(modules);
+        return Check(state.EnumerateAccounts().Select(entry => entry.Account.Balance), genesisSupply, new WorldState(state),
+            modules.All.OfType<IAccountedModule>());
     }
 
     public static bool TryCheck(TrieStateBackend state, UInt128 genesisSupply, out string error) =>
@@ -42,8 +56,22 @@ public static class SupplyAudit
 
     public static bool TryCheck(TrieStateBackend state, UInt128 genesisSupply, ModuleRegistry modules, out string error)
     {
-        var problems = Check(state, genesisSupply, modules);
-        error = problems.Count == 0 ? "" : "supply invariant broken: " + string.Join("; ", problems);
-        return problems.Count == 0;
+        var report = Check(state, genesisSupply, modules);
+        error = report.Ok ? "" : report.ToString();
+        return report.Ok;
+    }
+
+    /// <summary>Null when <paramref name="module"/>'s balance equals its liabilities, else what is wrong, with the liabilities by name.</summary>
+    public static string? CheckSolvency(IWorldState state, IAccountedModule module)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(module);
+        var liabilities = module.GetLiabilities(state);
+        BigInteger owed = 0;
+        foreach (var (_, amount) in liabilities) owed += amount;
+        var balance = state.GetBalance(module.Address);
+        if (balance == owed) return null;
+        var detail = string.Join(", ", liabilities.Select(p => $"{p.Key} {p.Value}"));
+        return $"{module.Name} module holds {balance} wei but owes {owed} wei ({detail})";
     }
 }

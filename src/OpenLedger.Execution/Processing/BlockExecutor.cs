@@ -52,7 +52,7 @@ public sealed class BlockExecutor(ModuleRegistry modules, SenderCache? senders =
             try
             {
                 if (!Senders.TryGetSender(tx, out var sender, out var error))
-                    throw new InvalidTransactionException(TxInvalidReason.Stateless, $"invalid signature: {error}");
+                    throw new InvalidTransactionException(TxInvalidReason.Stateless, error);
                 var receipt = _processor.Apply(tx, sender, input.Block, input.FeeRecipient, state, gasUsed, included.Count);
                 gasUsed = receipt.CumulativeGasUsed;
                 included.Add(tx);

@@ -61,13 +61,27 @@ public sealed class TransactionPool
     /// <summary>The nonce a wallet should use next: one past the highest consecutive pooled nonce.</summary>
     public ulong PendingNonce(Address sender, ulong stateNonce)
     {
-        lock (_gate)
-        {
-            if (!_bySender.TryGetValue(sender, out var queue)) return stateNonce;
-            var next = stateNonce;
-            while (queue.ContainsKey(next)) next++;
-            return next;
-        }
+        lock (_gate) return NextNonce(sender, stateNonce);
+    }
+
+    /// <summary>
+    /// The same, reading the head nonce through <paramref name="readStateNonce"/> under the pool's lock. A block
+    /// commits (head nonce moves) before <see cref="Prune"/> drops its transactions under this lock, so inside it the
+    /// pair (head nonce, pooled nonces) is always from one consistent moment: reading the nonce before taking the lock
+    /// could pair a pre-block nonce with a pruned pool and answer a nonce that is already used.
+    /// </summary>
+    public ulong PendingNonce(Address sender, Func<Address, ulong> readStateNonce)
+    {
+        ArgumentNullException.ThrowIfNull(readStateNonce);
+        lock (_gate) return NextNonce(sender, readStateNonce(sender));
+    }
+
+    private ulong NextNonce(Address sender, ulong stateNonce)
+    {
+        if (!_bySender.TryGetValue(sender, out var queue)) return stateNonce;
+        var next = stateNonce;
+        while (queue.ContainsKey(next)) next++;
+        return next;
     }
 
     /// <summary>Admits a transaction or says exactly why not. The sender is recovered (and cached) here.</summary>
@@ -76,7 +90,7 @@ public sealed class TransactionPool
         var stateless = TransactionRules.CheckStateless(tx, _chainId, _parameters.BlockGasLimit);
         if (stateless is not null) return new TxPoolRejection(Map(stateless.Code), stateless.Message);
         if (!_senders.TryGetSender(tx, out var sender, out var signatureError))
-            return new TxPoolRejection(TxPoolRejectionCode.InvalidSignature, $"invalid sender: {signatureError}");
+            return new TxPoolRejection(TxPoolRejectionCode.InvalidSignature, signatureError);
         if (SystemAddresses.IsSystem(sender))
             return new TxPoolRejection(TxPoolRejectionCode.SystemAccountSender, $"{sender} is a system account and cannot send transactions");
 

@@ -26,10 +26,10 @@ public static class AuditCommand
             var modules = ModuleCatalog.Create(genesis);
             var chain = Blockchain.Open(db, genesis, modules.Registry, modules.LoadParameters);
             var state = chain.StateAt();
-            var problems = SupplyAudit.Check(state, genesis.TotalSupply, modules.Registry);
-            if (problems.Count > 0)
+            var report = SupplyAudit.Check(state, genesis.TotalSupply, modules.Registry);
+            if (!report.Ok)
             {
-                foreach (var problem in problems) Console.Error.WriteLine($"error: {problem}");
+                foreach (var problem in report.Problems) Console.Error.WriteLine($"error: {problem}");
                 return 1;
             }
             Console.WriteLine($"supply audit OK at block {chain.Head.Number}: balances sum to {genesis.TotalSupply} wei and every module holds what it owes");

@@ -81,7 +81,9 @@ public sealed class ChainBackend : INodeBackend
         return new AccountState(account?.Nonce ?? 0, account?.Balance ?? 0, SystemAddresses.IsModule(address));
     }
 
-    public ulong GetPendingNonce(Address address) => _pool.PendingNonce(address, _chain.HeadAccounts.GetNonce(address));
+    // The head nonce is read inside the pool's lock, so a block committing (and pruning the pool) in between
+    // cannot pair an old head nonce with the pruned pool.
+    public ulong GetPendingNonce(Address address) => _pool.PendingNonce(address, sender => _chain.HeadAccounts.GetNonce(sender));
 
     public ValueTask<SubmitResult> SubmitTransactionAsync(ReadOnlyMemory<byte> rawTransaction, CancellationToken cancellationToken)
     {

@@ -44,6 +44,37 @@ public class TransactionPoolTests
     }
 
     [Fact]
+    public async Task PendingNonce_ReadsTheHeadNonceUnderThePoolLock_SoABlockLandingMeanwhileCannotMakeItGoBack()
+    {
+        using var t = new TestChain();
+        var alice = TestChain.Users[0];
+        t.Submit(t.Transfer(alice, Carol, 1));
+        t.Submit(t.Transfer(alice, Carol, 1));
+        Assert.Equal(2UL, t.Pool.PendingNonce(alice.Address, 0UL));
+
+        // While the head nonce (0, before the block) is being read, a block with both transactions commits and the
+        // producer prunes the pool. The prune must wait for the read; otherwise the answer would pair the old head
+        // nonce with the pruned pool and be 0, a nonce already used.
+        Task<int>? prune = null;
+        var pending = t.Pool.PendingNonce(alice.Address, _ =>
+        {
+            prune = Task.Run(() => t.Pool.Prune(new FixedAccounts(nonce: 2, balance: TestChain.UserBalance), t.Chain.NextBaseFee, t.Chain.Parameters));
+            Assert.False(prune.Wait(TimeSpan.FromMilliseconds(300)), "Prune ran while the pending nonce was being read");
+            return 0;
+        });
+        Assert.Equal(2UL, pending);
+        Assert.Equal(2, await prune!.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(2UL, t.Pool.PendingNonce(alice.Address, _ => 2));
+    }
+
+    private sealed class FixedAccounts(ulong nonce, UInt128 balance) : IAccountReader
+    {
+        public ulong GetNonce(Address address) => nonce;
+
+        public UInt128 GetBalance(Address address) => balance;
+    }
+
+    [Fact]
     public void NonceTooLow()
     {
         using var t = new TestChain();

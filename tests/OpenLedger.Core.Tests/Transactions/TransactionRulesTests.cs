@@ -68,9 +68,13 @@ public class TransactionRulesTests
     {
         var tx = TestTransactions.Signed(TestTransactions.DynamicFee());
         var zeroR = tx.ToUnsigned().WithSignature(Signature.FromCompact([], tx.Signature.S, tx.Signature.RecoveryId));
-        AssertRejected(zeroR, TxRejectionCode.InvalidSignature, "invalid sender: invalid transaction signature: signature r must be in [1, secp256k1n-1]");
+        // One prefix (go-ethereum's), then the reason: nothing repeats when the pool or RPC pass it on.
+        Assert.Equal("invalid transaction v, r, s values: signature r must be in [1, secp256k1n-1]",
+            TransactionRules.CheckStateless(zeroR, ChainId, BlockGasLimit)?.Message);
+        AssertRejected(zeroR, TxRejectionCode.InvalidSignature, "signature r must be in [1, secp256k1n-1]");
         var notOnCurve = tx.ToUnsigned().WithSignature(Signature.FromCompact([5], tx.Signature.S, 0));
-        AssertRejected(notOnCurve, TxRejectionCode.InvalidSignature, "no public key recovers from it");
+        Assert.Equal("invalid transaction v, r, s values: no public key recovers from it",
+            TransactionRules.CheckStateless(notOnCurve, ChainId, BlockGasLimit)?.Message);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Reflection;
 using OpenLedger.Core.Abi;
+using OpenLedger.Execution.Chain;
 using OpenLedger.Execution.Modules.Common;
 using OpenLedger.Execution.Modules.Datanets;
 using OpenLedger.Execution.Modules.Governance;
@@ -77,9 +78,9 @@ public sealed class ShippedAbiTests
         Assert.Equal(["Staking", "Datanets", "Models", "Governance"], registry.All.Select(m => m.Name));
         Assert.Equal(4, EconomyModules.Accounted(registry).Count());
         var e = new Support.Economy();
-        foreach (var module in e.Chain.AccountedModules) Assert.Null(EconomyModules.CheckSolvency(e.Chain.State, module));
+        foreach (var module in e.Chain.AccountedModules) Assert.Null(SupplyAudit.CheckSolvency(e.Chain.State, module));
         e.Chain.State.AddBalance(OpenLedger.Execution.SystemAddresses.Models, 1);
-        Assert.Equal("Models module holds", EconomyModules.CheckSolvency(e.Chain.State, e.Chain.Models)![..19]);
+        Assert.Equal("Models module holds", SupplyAudit.CheckSolvency(e.Chain.State, e.Chain.Models)![..19]);
     }
 
     [Fact]

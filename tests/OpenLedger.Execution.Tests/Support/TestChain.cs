@@ -4,6 +4,7 @@ using OpenLedger.Core.Chain;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Types;
 using OpenLedger.Execution;
+using OpenLedger.Execution.Chain;
 using OpenLedger.Execution.Gas;
 using OpenLedger.Execution.Modules;
 using OpenLedger.Execution.Modules.Common;
@@ -203,7 +204,7 @@ public sealed class TestChain
 
     public void Audit()
     {
-        var report = SupplyAudit.Check(Backend.Accounts.Select(a => (a.Address, a.Account.Balance)), Supply, State, AccountedModules);
+        var report = SupplyAudit.Check(Backend.Accounts.Select(a => a.Account.Balance), Supply, State, AccountedModules);
         Assert.True(report.Ok, $"after block {Block.Number}: {report}");
     }
 

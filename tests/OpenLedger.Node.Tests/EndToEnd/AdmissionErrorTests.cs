@@ -54,6 +54,8 @@ public class AdmissionErrorTests(DevnetFixture fixture, ITestOutputHelper output
             var message = error.GetProperty("message").GetString()!;
             output.WriteLine($"{name}: {error.GetProperty("code").GetInt32()} {message}");
             foreach (var part in expected) Assert.True(message.Contains(part, StringComparison.Ordinal), $"{name}: expected '{part}' in '{message}'");
+            // The fixed text comes once: RPC must not stack it on a detail that already starts with it.
+            Assert.True(message.Split(expected[0]).Length == 2, $"{name}: '{expected[0]}' should appear exactly once in '{message}'");
             rejectedHashes.Add(Keccak256.Hash(raw).ToString());
         }
         // The messages are specific: no two cases share one.
@@ -131,7 +133,7 @@ public class AdmissionErrorTests(DevnetFixture fixture, ITestOutputHelper output
             ("wrong chain id", TestTransactions.Raw(TestTransactions.Transfer(nonce, Recipient, 1, chainId: 1612), key),
                 ["invalid chain id", "have 1612, want 161200"]),
             ("unrecoverable signature", Resign(signed, r: new byte[32], s: signed.Signature.S.ToArray(), signed.Signature.RecoveryId),
-                ["invalid transaction v, r, s values"]),
+                ["invalid transaction v, r, s values", "invalid transaction v, r, s values: signature r must be in [1, secp256k1n-1]"]),
             ("high-s signature", HighS(signed), ["invalid transaction v, r, s values", "EIP-2"]),
             ("nonce too low", TestTransactions.Raw(TestTransactions.Transfer(usedNonce, Recipient, 2), key),
                 ["nonce too low", $"next nonce {nonce}, tx nonce {usedNonce}"]),

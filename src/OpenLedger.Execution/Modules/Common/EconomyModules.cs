@@ -2,7 +2,6 @@ using OpenLedger.Execution.Modules.Datanets;
 using OpenLedger.Execution.Modules.Governance;
 using OpenLedger.Execution.Modules.Models;
 using OpenLedger.Execution.Modules.Staking;
-using OpenLedger.Execution.State;
 
 namespace OpenLedger.Execution.Modules.Common;
 
@@ -16,15 +15,6 @@ public static class EconomyModules
     public static ModuleRegistry CreateRegistry() =>
         new([new StakingModule(), new DatanetsModule(), new ModelsModule(), new GovernanceModule()]);
 
-    /// <summary>The registry's modules that hold OPEN for others (all four), for <see cref="SupplyAudit"/>.</summary>
+    /// <summary>The registry's modules that hold OPEN for others (all four), for <see cref="Chain.SupplyAudit"/>.</summary>
     public static IEnumerable<IAccountedModule> Accounted(ModuleRegistry registry) => registry.All.OfType<IAccountedModule>();
-
-    /// <summary>Null when <paramref name="module"/>'s balance equals its liabilities, else what is wrong.</summary>
-    public static string? CheckSolvency(IWorldState state, IAccountedModule module)
-    {
-        UInt128 owed = 0;
-        foreach (var (_, amount) in module.GetLiabilities(state)) owed += amount;
-        var balance = state.GetBalance(module.Address);
-        return balance == owed ? null : $"{module.Name} module holds {balance} wei but owes {owed} wei";
-    }
 }
