@@ -3,7 +3,7 @@ using OpenLedger.Rpc.V1;
 
 namespace OpenLedger.Node.Cli;
 
-/// <summary>`openledger query account|block|tx|receipt|status` over gRPC; output is the response message as JSON.</summary>
+/// <summary>`openledger query account|block|tx|receipt|status` over gRPC (output: the response message as JSON), and the module views `query staking|datanets|models|gov ...`.</summary>
 public static class QueryCommand
 {
     public static Command Create()
@@ -14,6 +14,7 @@ public static class QueryCommand
         command.Subcommands.Add(Transaction());
         command.Subcommands.Add(Receipt());
         command.Subcommands.Add(Status());
+        foreach (var module in Modules.ModuleQueryCommand.CreateAll()) command.Subcommands.Add(module);
         return command;
     }
 

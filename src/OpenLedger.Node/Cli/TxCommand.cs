@@ -12,6 +12,7 @@ public static class TxCommand
         var tx = new Command("tx", "Work with transactions");
         tx.Subcommands.Add(CreateDecode());
         tx.Subcommands.Add(TxSendCommand.Create());
+        foreach (var module in Modules.ModuleTxCommand.CreateAll()) tx.Subcommands.Add(module);
         return tx;
     }
 

@@ -28,40 +28,22 @@ public static class TxSendCommand
         var command = new Command("send", "Sign and send a transaction over gRPC") { to, value, key, keyFile, data, gas, tip, noWait, grpc };
         command.SetAction((r, ct) => CliErrors.RunAsync(async () =>
         {
-            var sender = LoadKey(r.GetValue(key), r.GetValue(keyFile));
+            var sender = WalletSender.LoadKey(r.GetValue(key), r.GetValue(keyFile));
             if (!Address.TryParse(r.GetValue(to), out var recipient, out var toError)) throw new CliException(toError);
             if (!Wei.TryParseOpen(r.GetValue(value), out var amount, out var valueError)) throw new CliException(valueError);
-            if (!decimal.TryParse(r.GetValue(tip), System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var tipGwei) || tipGwei < 0)
-                throw new CliException($"--tip '{r.GetValue(tip)}' is not a number of gwei");
+            var priority = WalletSender.ParseTipGwei(r.GetValue(tip));
             var calldata = r.GetValue(data) is { } hex ? Hex.Decode(hex) : [];
 
             using var client = new WalletClient(r.GetValue(grpc)!);
-            var status = await client.Node.StatusAsync(new StatusRequest(), cancellationToken: ct);
-            var account = await client.Query.GetAccountAsync(new GetAccountRequest { Address = sender.Address.ToChecksumString() }, cancellationToken: ct);
-            var head = await client.Query.GetBlockAsync(new GetBlockRequest { Block = new BlockRef { Tag = BlockTag.Latest } }, cancellationToken: ct);
-            var baseFee = UInt128.Parse(head.Header.BaseFeePerGas);
-            var priority = (UInt128)(ulong)(tipGwei * 1_000_000_000m);
             var gasLimit = r.GetValue(gas) ?? await EstimateAsync(client, sender.Address, recipient, amount, calldata, ct);
-            var unsigned = new UnsignedTransaction
-            {
-                Type = TxType.DynamicFee,
-                ChainId = status.ChainId,
-                Nonce = account.PendingNonce,
-                MaxPriorityFeePerGas = priority,
-                MaxFeePerGas = 2 * baseFee + priority,
-                GasLimit = gasLimit,
-                To = recipient,
-                Value = amount,
-                Data = calldata,
-            };
-            var tx = TransactionSigner.Sign(unsigned, sender);
-            var sent = await client.Tx.BroadcastAsync(new BroadcastRequest { RawTransaction = ByteString.CopyFrom(tx.Encoded) }, cancellationToken: ct);
+            var hash = await WalletSender.SendAsync(client, sender, recipient, amount, calldata, gasLimit, priority, ct);
+            var sent = new { TransactionHash = hash };
             if (r.GetValue(noWait))
             {
                 Console.WriteLine($"{{\"transactionHash\":\"{sent.TransactionHash}\"}}");
                 return 0;
             }
-            var receipt = await client.Tx.WaitReceiptAsync(new WaitReceiptRequest { Hash = sent.TransactionHash, TimeoutMs = 60_000 }, cancellationToken: ct);
+            var receipt = await WalletSender.WaitAsync(client, sent.TransactionHash, ct);
             WalletClient.Print(receipt);
             return receipt.Success ? 0 : 1;
         }));
@@ -80,13 +62,5 @@ public static class TxSendCommand
         }, cancellationToken: ct);
         // Module gas does not depend on the limit, but state may change between estimate and inclusion.
         return estimate.GasLimit + estimate.GasLimit / 5;
-    }
-
-    private static PrivateKey LoadKey(string? hex, string? file)
-    {
-        if (hex is not null && file is not null) throw new CliException("give either --key or --keyfile, not both");
-        if (hex is not null) return PrivateKey.FromHex(hex);
-        if (file is not null) return KeyFile.Read(file);
-        throw new CliException("the sender's key is required: --key HEX or --keyfile FILE");
     }
 }
