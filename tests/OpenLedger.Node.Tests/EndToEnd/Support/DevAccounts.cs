@@ -16,6 +16,8 @@ public static class DevAccounts
     public const int Admission = 3;
     public const int AdmissionGrpc = 4;
     public const int Supply = 5;
+    public const int ModuleCliOwner = 6;
+    public const int ModuleCliContributor = 7;
 
     public static PrivateKey Key(int index) => DevnetKeys.Account(index);
 
