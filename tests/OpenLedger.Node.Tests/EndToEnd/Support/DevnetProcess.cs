@@ -46,7 +46,7 @@ public sealed class DevnetProcess : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static async Task<DevnetProcess> StartAsync(int accounts, string? home = null)
+    public static async Task<DevnetProcess> StartAsync(int accounts, string? home = null, string? genesisFile = null)
     {
         var deleteHome = home is null;
         home ??= Path.Combine(Path.GetTempPath(), "ol-e2e-" + Guid.NewGuid().ToString("N")[..12]);
@@ -58,6 +58,11 @@ public sealed class DevnetProcess : IAsyncDisposable
         };
         foreach (var arg in new[] { ProcessRunner.OpenLedgerDll, "devnet", "--validators", "1", "--home", home, "--accounts", accounts.ToString() })
             info.ArgumentList.Add(arg);
+        if (genesisFile is not null)
+        {
+            info.ArgumentList.Add("--genesis");
+            info.ArgumentList.Add(genesisFile);
+        }
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
         var process = new Process { StartInfo = info };
