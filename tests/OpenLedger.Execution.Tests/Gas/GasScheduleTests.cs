@@ -32,6 +32,7 @@ public sealed class GasScheduleTests(ITestOutputHelper output)
         Measure("voteChallenge", 100_000, () => c.Tx(e.Validators[0], c.Models, "voteChallenge", TestChain.N(1), true));
         Measure("delegate", 200_000, () => c.Tx(e.Delegator, c.Staking, "delegate", Wei.FromOpen(100), e.Validators[0]));
         Measure("undelegate", 300_000, () => c.Tx(e.Delegator, c.Staking, "undelegate", e.Validators[0], (BigInteger)Wei.FromOpen(50)));
+        Measure("redelegate", 400_000, () => c.Tx(e.Delegator, c.Staking, "redelegate", e.Validators[0], e.Validators[1], (BigInteger)Wei.FromOpen(20)));
         Measure("withdrawRewards", 100_000, () => c.Tx(e.Validators[0], c.Staking, "withdrawRewards", e.Validators[0]));
         c.MineUntil(c.Height + 30);
         Measure("claim", 100_000, () => c.Tx(e.ModelOwner, c.Models, "claim"));

@@ -213,7 +213,7 @@ public sealed class StakingTests
         Assert.Equal(Wei.FromOpen(4 + 4 + 4) + Wei.PerOpen * 4 / 10, models);
     }
 
-    private static DuplicateVoteEvidence Evidence(Address validator, ulong height)
+    internal static DuplicateVoteEvidence Evidence(Address validator, ulong height)
     {
         Vote VoteFor(string block) => new()
         {

@@ -14,6 +14,7 @@ namespace OpenLedger.Node.Tests.EndToEnd;
 /// attribution epoch, claims, reward withdrawal) and compares every balance with the hand-computed table of
 /// docs/economics.md §12. The devnet runs a genesis with short epochs and windows so the epoch payout comes quickly.
 /// </summary>
+[Collection(EconomyDevnetCollection.Name)]
 public class EconomyEndToEndTests
 {
     private const int Accounts = 8;

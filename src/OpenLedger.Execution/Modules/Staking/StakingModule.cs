@@ -38,6 +38,8 @@ public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStaking
     public readonly AbiEvent Jailed;
     public readonly AbiEvent Unjailed;
     public readonly AbiEvent ActiveSetUpdated;
+    public readonly AbiEvent Redelegated;
+    public readonly AbiEvent RedelegationSlashed;
 
     public StakingModule() : base(SystemAddresses.Staking, "Staking")
     {
@@ -52,12 +54,16 @@ public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStaking
         Jailed = Event("Jailed(address indexed validator, uint64 untilMs, bool tombstoned)");
         Unjailed = Event("Unjailed(address indexed validator)");
         ActiveSetUpdated = Event("ActiveSetUpdated(uint64 indexed height, uint256 validators, uint256 totalPower, bytes32 setHash)");
+        Redelegated = Event("Redelegated(address indexed source, address indexed destination, address indexed delegator, uint256 amount, uint256 redelegationId, uint64 completionHeight)");
+        RedelegationSlashed = Event("RedelegationSlashed(uint256 indexed redelegationId, address indexed delegator, address indexed destination, uint256 amount)");
 
         Function("createValidator(bytes consensusPubKey, uint16 commissionBps, string moniker) payable",
             (c, a) => { CreateValidator(c, c.Caller, (byte[])a[0], (ushort)(BigInteger)a[1], (string)a[2], c.Value); return []; });
         Function("delegate(address validator) payable", (c, a) => { Delegate(c, (Address)a[0], c.Caller, c.Value); return []; });
         Function("undelegate(address validator, uint256 amount) returns (uint256 unbondingId)",
             (c, a) => [Undelegate(c, (Address)a[0], Money.ToWei(a[1], "amount"))]);
+        Function("redelegate(address source, address destination, uint256 amount) returns (uint256 redelegationId)",
+            (c, a) => [Redelegate(c, (Address)a[0], (Address)a[1], Money.ToWei(a[2], "amount"))]);
         Function("withdrawRewards(address validator) returns (uint256 amount)", (c, a) => [WithdrawRewards(c, (Address)a[0], c.Caller)]);
         Function("unjail()", (c, _) => { Unjail(c); return []; });
 
@@ -86,6 +92,14 @@ public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStaking
                 var entries = GetUnbondings(c.Store, (Address)a[0]);
                 return [entries.Select(e => (object)new BigInteger(e.Id)).ToArray(), entries.Select(e => (object)e.Validator).ToArray(),
                     entries.Select(e => (object)e.Balance).ToArray(), entries.Select(e => (object)e.CompletionHeight).ToArray()];
+            });
+        Function("getRedelegations(address delegator) view returns (uint256[] ids, address[] sources, address[] destinations, uint256[] initialBalances, uint64[] completionHeights)",
+            (c, a) =>
+            {
+                var entries = GetRedelegations(c.Store, (Address)a[0]);
+                return [entries.Select(e => (object)new BigInteger(e.Id)).ToArray(), entries.Select(e => (object)e.Source).ToArray(),
+                    entries.Select(e => (object)e.Destination).ToArray(), entries.Select(e => (object)e.InitialBalance).ToArray(),
+                    entries.Select(e => (object)e.CompletionHeight).ToArray()];
             });
         Function("totalBonded() view returns (uint256)", (c, _) => [c.Store.GetU128(StorageKey.Of(TotalBondedKey))]);
     }
@@ -144,12 +158,78 @@ public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStaking
     {
         var p = c.Params;
         var delegator = c.Caller;
+        var tokensOut = RemoveFromDelegation(c, validatorAddress, delegator, amount, "undelegate");
+        c.Store.AddU128(StorageKey.Of(TotalUnbondingKey), tokensOut);
+
+        var id = c.Store.NextId("unbonding");
+        var completion = c.Block.Number + p.UnbondingPeriodBlocks;
+        var entry = new UnbondingEntry
+        {
+            Id = id, Delegator = delegator, Validator = validatorAddress, CreationHeight = c.Block.Number,
+            CompletionHeight = completion, InitialBalance = tokensOut, Balance = tokensOut,
+        };
+        c.Store.Set(StorageKey.Of("unbonding", id), entry.Encode());
+        new StoredList(c.Store, "unbondings-of-validator", validatorAddress).AddU64(id);
+        new StoredList(c.Store, "unbondings-of", delegator).AddU64(id);
+        new StoredList(c.Store, "due-unbonding", completion).AddU64(id);
+        c.Emit(Undelegated, validatorAddress, delegator, tokensOut, new BigInteger(id), completion);
+        return id;
+    }
+
+    /// <summary>
+    /// Moves <paramref name="amount"/> of the caller's delegation from <paramref name="sourceAddress"/> to
+    /// <paramref name="destinationAddress"/> at once, without unbonding (Cosmos semantics). The move is recorded as a
+    /// redelegation entry until <c>height + UnbondingPeriodBlocks</c>: a double-sign slash of the source for an
+    /// infraction at or before the move also cuts the shares bought at the destination, and the delegator cannot
+    /// move stake away from the destination meanwhile (no transitive redelegation).
+    /// </summary>
+    public ulong Redelegate(ModuleContext c, Address sourceAddress, Address destinationAddress, UInt128 amount)
+    {
+        var p = c.Params;
+        var delegator = c.Caller;
+        if (sourceAddress == destinationAddress) throw Revert($"source and destination are the same validator {sourceAddress}");
+        var destination = RequireValidator(c.Store, destinationAddress);
+        RequireValidator(c.Store, sourceAddress);
+        if (destination.Tombstoned) throw Revert($"validator {destinationAddress} is tombstoned (double sign) and accepts no delegations");
+        foreach (var incoming in GetRedelegations(c.Store, delegator))
+        {
+            if (incoming.Destination == sourceAddress && incoming.CompletionHeight > c.Block.Number)
+                throw Revert($"cannot redelegate from {sourceAddress}: {Money.Open(incoming.InitialBalance)} was redelegated to it at block {incoming.CreationHeight} " +
+                    $"and stays answerable for {incoming.Source} until block {incoming.CompletionHeight}; transitive redelegation is not allowed");
+        }
+        var tokens = RemoveFromDelegation(c, sourceAddress, delegator, amount, "redelegate");
+        var sharesBefore = GetDelegationRecord(c.Store, destinationAddress, delegator)?.Shares ?? 0;
+        Delegate(c, destinationAddress, delegator, tokens);
+        var sharesBought = GetDelegationRecord(c.Store, destinationAddress, delegator)!.Shares - sharesBefore;
+
+        var id = c.Store.NextId("redelegation");
+        var completion = c.Block.Number + p.UnbondingPeriodBlocks;
+        var entry = new RedelegationEntry
+        {
+            Id = id, Delegator = delegator, Source = sourceAddress, Destination = destinationAddress, CreationHeight = c.Block.Number,
+            CompletionHeight = completion, InitialBalance = tokens, SharesDestination = sharesBought,
+        };
+        c.Store.Set(StorageKey.Of("redelegation", id), entry.Encode());
+        new StoredList(c.Store, "redelegations-of-source", sourceAddress).AddU64(id);
+        new StoredList(c.Store, "redelegations-of", delegator).AddU64(id);
+        new StoredList(c.Store, "due-redelegation", completion).AddU64(id);
+        c.Emit(Redelegated, sourceAddress, destinationAddress, delegator, tokens, new BigInteger(id), completion);
+        return id;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="amount"/> worth of <paramref name="delegator"/>'s shares out of a validator (paying its
+    /// rewards first) and returns the tokens removed from the bonded total; the caller decides where they go.
+    /// </summary>
+    private UInt128 RemoveFromDelegation(ModuleContext c, Address validatorAddress, Address delegator, UInt128 amount, string action)
+    {
+        var p = c.Params;
         var validator = RequireValidator(c.Store, validatorAddress);
         var delegation = GetDelegationRecord(c.Store, validatorAddress, delegator)
             ?? throw Revert($"{delegator} has no delegation to validator {validatorAddress}");
         var held = TokensOf(validator, delegation.Shares);
         if (amount == 0) throw Revert("amount must be greater than zero");
-        if (amount > held) throw Revert($"{delegator} has {Money.Open(held)} delegated to {validatorAddress}; cannot undelegate {Money.Open(amount)}");
+        if (amount > held) throw Revert($"{delegator} has {Money.Open(held)} delegated to {validatorAddress}; cannot {action} {Money.Open(amount)}");
         PayRewards(c, ref validator, delegator);
         delegation = GetDelegationRecord(c.Store, validatorAddress, delegator)!;
 
@@ -189,21 +269,7 @@ public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStaking
         }
         Save(c.Store, validator);
         c.Store.SubU128(StorageKey.Of(TotalBondedKey), tokensOut, "total bonded");
-        c.Store.AddU128(StorageKey.Of(TotalUnbondingKey), tokensOut);
-
-        var id = c.Store.NextId("unbonding");
-        var completion = c.Block.Number + p.UnbondingPeriodBlocks;
-        var entry = new UnbondingEntry
-        {
-            Id = id, Delegator = delegator, Validator = validatorAddress, CreationHeight = c.Block.Number,
-            CompletionHeight = completion, InitialBalance = tokensOut, Balance = tokensOut,
-        };
-        c.Store.Set(StorageKey.Of("unbonding", id), entry.Encode());
-        new StoredList(c.Store, "unbondings-of-validator", validatorAddress).AddU64(id);
-        new StoredList(c.Store, "unbondings-of", delegator).AddU64(id);
-        new StoredList(c.Store, "due-unbonding", completion).AddU64(id);
-        c.Emit(Undelegated, validatorAddress, delegator, tokensOut, new BigInteger(id), completion);
-        return id;
+        return tokensOut;
     }
 
     public UInt128 WithdrawRewards(ModuleContext c, Address validatorAddress, Address delegator)
@@ -274,6 +340,9 @@ public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStaking
         var due = new StoredList(c.Store, "due-unbonding", height);
         for (ulong i = 0; i < due.Count; i++) CompleteUnbonding(c, due.GetU64(i));
         due.Clear();
+        var matured = new StoredList(c.Store, "due-redelegation", height);
+        for (ulong i = 0; i < matured.Count; i++) c.Store.Delete(StorageKey.Of("redelegation", matured.GetU64(i)));
+        matured.Clear();
         if (c.Params.EpochLength > 0 && height % c.Params.EpochLength == 0)
         {
             var set = ComputeActiveSet(c.Store, c.Params.MaxValidators);
@@ -431,11 +500,59 @@ public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStaking
                 c.Store.Set(key, (entry with { Balance = entry.Balance - cut }).Encode());
             }
         }
+        var fromRedelegations = unbondingBps > 0 ? SlashRedelegations(c, v.Operator, unbondingBps, infractionHeight) : 0;
         c.Store.SubU128(StorageKey.Of(TotalBondedKey), fromBonded, "total bonded");
         c.Store.SubU128(StorageKey.Of(TotalUnbondingKey), fromUnbonding, "total unbonding");
-        c.Burn(fromBonded + fromUnbonding);
+        c.Burn(fromBonded + fromUnbonding + fromRedelegations);
         c.Emit(Slashed, v.Operator, (byte)reason, fromBonded, fromUnbonding, infractionHeight == ulong.MaxValue ? c.Block.Number : infractionHeight);
-        return v with { Tokens = v.Tokens - fromBonded, TotalSlashed = v.TotalSlashed + fromBonded + fromUnbonding };
+        return v with { Tokens = v.Tokens - fromBonded, TotalSlashed = v.TotalSlashed + fromBonded + fromUnbonding + fromRedelegations };
+    }
+
+    /// <summary>
+    /// The Cosmos rule for redelegations away from a slashed validator: every entry created at or after the
+    /// infraction and not yet matured loses <paramref name="bps"/> of the shares it bought at its destination (capped
+    /// at the shares the delegator still holds there); the tokens those shares are worth are burned. Returns them.
+    /// </summary>
+    private UInt128 SlashRedelegations(ModuleContext c, Address source, ushort bps, ulong infractionHeight)
+    {
+        UInt128 burned = 0;
+        var ids = new StoredList(c.Store, "redelegations-of-source", source);
+        for (ulong i = 0; i < ids.Count; i++)
+        {
+            var raw = c.Store.Get(StorageKey.Of("redelegation", ids.GetU64(i)));
+            if (raw.Length == 0) continue; // matured
+            var entry = RedelegationEntry.Decode(raw);
+            if (entry.CreationHeight < infractionHeight) continue;
+            if (GetValidator(c.Store, entry.Destination) is not { } destination) continue;
+            var held = GetDelegationRecord(c.Store, entry.Destination, entry.Delegator)?.Shares ?? 0;
+            var shares = Money.Bps(entry.SharesDestination, bps);
+            if (shares > held) shares = held;
+            if (shares == 0) continue;
+            // Settle the rewards earned on the current shares before their number changes.
+            PayRewards(c, ref destination, entry.Delegator);
+            var delegation = GetDelegationRecord(c.Store, entry.Destination, entry.Delegator)!;
+            var tokens = TokensOf(destination, shares);
+            destination = destination with { Tokens = destination.Tokens - tokens, Shares = destination.Shares - shares };
+            if (destination.Shares == 0 && destination.Tokens > 0)
+            {
+                // Tokens without owners are burned with the slash.
+                tokens += destination.Tokens;
+                destination = destination with { Tokens = 0 };
+            }
+            if (destination.Shares == 0 && destination.RewardPool > 0)
+            {
+                c.Store.SubU128(StorageKey.Of(TotalRewardsKey), destination.RewardPool, "staking rewards");
+                c.ToTreasury(destination.RewardPool);
+                destination = destination with { RewardPool = 0 };
+            }
+            var remaining = delegation.Shares - shares;
+            SaveDelegation(c.Store, entry.Destination, entry.Delegator, remaining == 0 ? null : delegation with { Shares = remaining });
+            Save(c.Store, destination);
+            c.Store.SubU128(StorageKey.Of(TotalBondedKey), tokens, "total bonded");
+            burned += tokens;
+            c.Emit(RedelegationSlashed, new BigInteger(entry.Id), entry.Delegator, entry.Destination, tokens);
+        }
+        return burned;
     }
 
     private void CompleteUnbonding(ModuleContext c, ulong id)
@@ -531,6 +648,22 @@ public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStaking
         }
         return result;
     }
+
+    /// <summary>The delegator's redelegations that have not matured yet.</summary>
+    public static IReadOnlyList<RedelegationEntry> GetRedelegations(ModuleStore anyStore, Address delegator)
+    {
+        var store = anyStore.For(SystemAddresses.Staking);
+        var list = new StoredList(store, "redelegations-of", delegator);
+        var result = new List<RedelegationEntry>();
+        for (ulong i = 0; i < list.Count; i++)
+        {
+            var raw = store.Get(StorageKey.Of("redelegation", list.GetU64(i)));
+            if (raw.Length > 0) result.Add(RedelegationEntry.Decode(raw));
+        }
+        return result;
+    }
+
+    public static IReadOnlyList<RedelegationEntry> GetRedelegations(IWorldState state, Address delegator) => GetRedelegations(ReadStore(state), delegator);
 
     public static UInt128 GetTotalBonded(ModuleStore anyStore) => anyStore.For(SystemAddresses.Staking).GetU128(StorageKey.Of(TotalBondedKey));
 
