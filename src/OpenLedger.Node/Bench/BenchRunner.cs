@@ -188,6 +188,6 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, int tran
         return null;
     }
 
-    public static string ToJson(BenchReport report) =>
+    public static string ToJson<T>(T report) =>
         JsonSerializer.Serialize(report, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true });
 }

@@ -15,12 +15,24 @@ public static class BenchCommand
         var key = new Option<string?>("--key") { Description = "Funding account's private key (with --grpc)" };
         var txs = new Option<int>("--txs") { Description = "Transfers to send", DefaultValueFactory = _ => 20_000 };
         var senders = new Option<int>("--senders") { Description = "Distinct sending accounts", DefaultValueFactory = _ => 200 };
+        var scaling = new Option<bool>("--scaling") { Description = "Instead: in-process block execution time at --accounts, block replay speed and RSS (no devnet needed)" };
+        var accounts = new Option<string>("--accounts") { Description = "With --scaling: account counts, comma-separated", DefaultValueFactory = _ => "10000,100000,1000000" };
+        var syncBlocks = new Option<int>("--sync-blocks") { Description = "With --scaling: blocks to build and replay (0 skips)", DefaultValueFactory = _ => 500 };
+        var syncTxs = new Option<int>("--sync-txs") { Description = "With --scaling: transfers per replayed block", DefaultValueFactory = _ => 200 };
         var command = new Command("bench", "Send a burst of pre-signed transfers and report throughput and latency as JSON")
         {
-            devnet, grpc, key, txs, senders,
+            devnet, grpc, key, txs, senders, scaling, accounts, syncBlocks, syncTxs,
         };
         command.SetAction((r, ct) => CliErrors.RunAsync(async () =>
         {
+            if (r.GetValue(scaling))
+            {
+                var counts = r.GetValue(accounts)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(text => int.TryParse(text, out var n) && n > 0 ? n : throw new CliException($"--accounts: \"{text}\" is not a positive count"))
+                    .ToArray();
+                Console.WriteLine(BenchRunner.ToJson(RunScaling(counts, r.GetValue(syncBlocks), r.GetValue(syncTxs))));
+                return 0;
+            }
             string endpoint;
             PrivateKey funder;
             int? pid = null;
@@ -43,6 +55,30 @@ public static class BenchCommand
             return 0;
         }));
         return command;
+    }
+
+    private static ScalingReport RunScaling(int[] accountCounts, int syncBlocks, int syncTxs)
+    {
+        var bench = new ScalingBench(Console.Error);
+        var root = Path.Combine(Path.GetTempPath(), "openledger-scaling-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var execution = accountCounts.Select(n => bench.MeasureBlockExecution(n, 1_000, 5, Path.Combine(root, $"accounts-{n}"))).ToList();
+            var replay = syncBlocks > 0 ? bench.MeasureSync(syncBlocks, syncTxs, Path.Combine(root, "sync")) : null;
+            var smallest = execution.MinBy(e => e.Accounts)!;
+            var largest = execution.MaxBy(e => e.Accounts)!;
+            return new ScalingReport
+            {
+                Execution = execution,
+                BuildRatioLargestToSmallest = execution.Count > 1 ? Math.Round(largest.MedianBuildMs / smallest.MedianBuildMs, 2) : null,
+                Replay = replay,
+                PeakRssMiB = Rss.PeakMiB(),
+            };
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
     }
 
     private static int? ReadPid(string home)

@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using System.Globalization;
+using OpenLedger.Core.Chain;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Transactions;
+using OpenLedger.Core.Types;
+using OpenLedger.Execution;
+using OpenLedger.Execution.Chain;
+using OpenLedger.Execution.Genesis;
+using OpenLedger.Node.Hosting;
+using OpenLedger.Storage;
+
+namespace OpenLedger.Node.Bench;
+
+/// <summary>
+/// In-process scaling measurements on a real RocksDB chain with the node's modules (docs/performance.md):
+/// the time to build (execute + state root) and commit a block of transfers at a given number of accounts, and
+/// block replay (what a syncing node does per block: decode, recover, re-execute, verify roots, commit) versus the
+/// rate the same blocks were built, with the process RSS sampled along the way. Networking is not part of it.
+/// </summary>
+public sealed class ScalingBench(TextWriter progress)
+{
+    private static readonly PrivateKey Operator = DevKey("operator");
+    private static readonly PrivateKey Consensus = DevKey("consensus");
+
+    /// <summary>Blocks of <paramref name="transfersPerBlock"/> transfers to random existing accounts at <paramref name="accounts"/> accounts.</summary>
+    public ScalingReport.BlockExecution MeasureBlockExecution(int accounts, int transfersPerBlock, int blocks, string directory)
+    {
+        var senders = Enumerable.Range(0, transfersPerBlock).Select(i => DevKey($"sender-{i}")).ToArray();
+        var setup = Stopwatch.StartNew();
+        using var db = RocksDbStore.Open(directory);
+        var (chain, genesis) = OpenChain(db, accounts, senders);
+        var setupSeconds = setup.Elapsed.TotalSeconds;
+        var rssAfterGenesis = Rss.CurrentMiB();
+        // The genesis build held the whole account trie in memory; what the running chain keeps is what is left.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        var rssSettled = Rss.CurrentMiB();
+        progress.WriteLine($"scaling: {accounts:N0} accounts in genesis, chain opened in {setupSeconds:F1} s, RSS {rssAfterGenesis:F0} MiB, {rssSettled:F0} MiB after a full GC");
+
+        var random = new Random(accounts);
+        var build = new List<double>();
+        var commit = new List<double>();
+        for (var b = 0; b < blocks; b++)
+        {
+            var txs = senders.Select(key => Transfer(genesis.ChainId, key, (ulong)b, AccountAddress(random.Next(accounts)), chain.NextBaseFee)).ToList();
+            foreach (var tx in txs) chain.Senders.TryGetSender(tx, out _, out _); // admission already did this
+            var watch = Stopwatch.StartNew();
+            var executed = chain.BuildBlock(chain.Head.TimestampMs + 500, Consensus.Address, LastCommit(chain), txs, []);
+            build.Add(watch.Elapsed.TotalMilliseconds);
+            if (executed.Block.Transactions.Count != txs.Count)
+                throw new InvalidOperationException($"block {executed.Block.Number} dropped {txs.Count - executed.Block.Transactions.Count} transfers: {executed.Result.Dropped.FirstOrDefault().Item2?.Message}");
+            watch.Restart();
+            chain.CommitBlock(executed, SignCommit(genesis.ChainId, executed.Block));
+            commit.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        var report = new ScalingReport.BlockExecution
+        {
+            Accounts = accounts,
+            TransfersPerBlock = transfersPerBlock,
+            Blocks = blocks,
+            ChainSetupSeconds = Math.Round(setupSeconds, 1),
+            MedianBuildMs = Math.Round(Median(build), 1),
+            MedianCommitMs = Math.Round(Median(commit), 1),
+            RssAfterGenesisMiB = rssAfterGenesis,
+            RssSettledMiB = rssSettled,
+            RssAfterBlocksMiB = Rss.CurrentMiB(),
+        };
+        progress.WriteLine($"scaling: {accounts:N0} accounts: build {report.MedianBuildMs} ms, commit {report.MedianCommitMs} ms (median of {blocks})");
+        return report;
+    }
+
+    /// <summary>
+    /// Builds and commits <paramref name="blocks"/> blocks on one chain (timed, RSS sampled), then replays them on a
+    /// fresh chain from their stored bytes as block sync does (timed).
+    /// </summary>
+    public ScalingReport.Sync MeasureSync(int blocks, int transfersPerBlock, string directory)
+    {
+        var senders = Enumerable.Range(0, transfersPerBlock).Select(i => DevKey($"sender-{i}")).ToArray();
+        progress.WriteLine($"scaling: signing {blocks * transfersPerBlock:N0} transfers for {blocks} blocks");
+        var sink = AccountAddress(0);
+        ulong chainId = ChainParameters.DevnetChainId;
+        var perBlock = new List<List<Transaction>>(blocks);
+
+        var rss = new List<double>();
+        var encoded = new List<(byte[] Block, Commit Commit)>(blocks);
+        double buildSeconds;
+        using (var db = RocksDbStore.Open(Path.Combine(directory, "producer")))
+        {
+            var (chain, genesis) = OpenChain(db, 1_000, senders);
+            chainId = genesis.ChainId;
+            var fee = 100 * chain.NextBaseFee;
+            for (var b = 0; b < blocks; b++)
+                perBlock.Add(senders.Select(key => Transfer(chainId, key, (ulong)b, sink, fee)).ToList());
+            foreach (var txs in perBlock)
+                foreach (var tx in txs) chain.Senders.TryGetSender(tx, out _, out _);
+            GC.Collect();
+            var watch = Stopwatch.StartNew();
+            for (var b = 0; b < blocks; b++)
+            {
+                var executed = chain.BuildBlock(chain.Head.TimestampMs + 500, Consensus.Address, LastCommit(chain), perBlock[b], []);
+                var commit = SignCommit(chainId, executed.Block);
+                chain.CommitBlock(executed, commit);
+                encoded.Add((executed.Encoded, commit));
+                if (b % Math.Max(1, blocks / 10) == 0 || b == blocks - 1) rss.Add(Rss.CurrentMiB());
+            }
+            buildSeconds = watch.Elapsed.TotalSeconds;
+        }
+        perBlock.Clear();
+        progress.WriteLine($"scaling: built and committed {blocks} blocks in {buildSeconds:F2} s; RSS samples {string.Join(", ", rss.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))} MiB");
+
+        double replaySeconds;
+        using (var db = RocksDbStore.Open(Path.Combine(directory, "follower")))
+        {
+            var (chain, _) = OpenChain(db, 1_000, senders);
+            GC.Collect();
+            var watch = Stopwatch.StartNew();
+            foreach (var (bytes, commit) in encoded)
+            {
+                var block = Block.Decode(bytes);
+                if (!CommitVerifier.TryVerify(commit, chain.Validators, chain.ChainId, block.Number, block.Hash, out var error))
+                    throw new InvalidOperationException($"replay: commit of block {block.Number} does not verify: {error}");
+                chain.CommitBlock(chain.ExecuteBlock(block), commit);
+            }
+            replaySeconds = watch.Elapsed.TotalSeconds;
+            if (chain.Head.Number != (ulong)blocks) throw new InvalidOperationException($"replay ended at {chain.Head.Number}, expected {blocks}");
+        }
+        var report = new ScalingReport.Sync
+        {
+            Blocks = blocks,
+            TransfersPerBlock = transfersPerBlock,
+            BuildBlocksPerSec = Math.Round(blocks / buildSeconds, 1),
+            ReplayBlocksPerSec = Math.Round(blocks / replaySeconds, 1),
+            ReplayTxPerSec = Math.Round(blocks * transfersPerBlock / replaySeconds, 0),
+            ReplayVsBuild = Math.Round(buildSeconds / replaySeconds, 2),
+            ReplayVsDevnetInterval = Math.Round(blocks / replaySeconds / 2.0, 1),
+            RssSamplesMiB = rss,
+        };
+        progress.WriteLine($"scaling: replayed {blocks} blocks in {replaySeconds:F2} s ({report.ReplayBlocksPerSec} blocks/s)");
+        return report;
+    }
+
+    private static (Blockchain Chain, GenesisDocument Genesis) OpenChain(IKeyValueStore db, int accounts, PrivateKey[] senders)
+    {
+        var genesis = GenesisBuilder.New(ChainParameters.DevnetChainId, 1_767_225_600_000);
+        genesis = GenesisBuilder.AddAccount(genesis, Operator.Address, Wei.FromOpen(20_000));
+        genesis = GenesisBuilder.AddValidator(genesis, Operator, Consensus.PublicKey, Wei.FromOpen(10_000), 500, "bench");
+        // Built directly rather than through AddAccount, which copies the list per account.
+        var list = genesis.Accounts.ToList();
+        UInt128 allocated = 0;
+        foreach (var key in senders)
+        {
+            list.Add(new GenesisAccount { Address = key.Address, Balance = Wei.FromOpen(1_000) });
+            allocated += Wei.FromOpen(1_000);
+        }
+        for (var i = 0; i < accounts; i++)
+        {
+            list.Add(new GenesisAccount { Address = AccountAddress(i), Balance = Wei.PerOpen });
+            allocated += Wei.PerOpen;
+        }
+        genesis = genesis with { Accounts = list, Treasury = genesis.Treasury - allocated };
+        var modules = ModuleCatalog.Create(genesis);
+        return (Blockchain.Open(db, genesis, modules.Registry, modules.LoadParameters), genesis);
+    }
+
+    private static Transaction Transfer(ulong chainId, PrivateKey from, ulong nonce, Address to, UInt128 baseFee) =>
+        TransactionSigner.Sign(new UnsignedTransaction
+        {
+            Type = TxType.DynamicFee, ChainId = chainId, Nonce = nonce, MaxPriorityFeePerGas = Wei.PerGwei,
+            MaxFeePerGas = 4 * baseFee + Wei.PerGwei, GasLimit = 21_000, To = to, Value = 1,
+        }, from);
+
+    private static Commit LastCommit(Blockchain chain) => chain.Store.GetCommit(chain.Head.Number) ?? Commit.Empty;
+
+    private static Commit SignCommit(ulong chainId, Block block)
+    {
+        var digest = Vote.SigningDigest(chainId, VoteType.Precommit, block.Number, 0, block.Hash);
+        return new Commit
+        {
+            Height = block.Number, Round = 0, BlockHash = block.Hash,
+            Signatures = [new CommitSignature(Consensus.Address, Consensus.Sign(digest).ToCompact65())],
+        };
+    }
+
+    /// <summary>Distinct, deterministic account addresses spread over the whole key space.</summary>
+    private static Address AccountAddress(int index) =>
+        new(Keccak256.HashToArray(BitConverter.GetBytes(index))[12..]);
+
+    private static PrivateKey DevKey(string label) =>
+        new(Keccak256.HashToArray(System.Text.Encoding.UTF8.GetBytes("openledger-bench/" + label)));
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted[sorted.Length / 2];
+    }
+}

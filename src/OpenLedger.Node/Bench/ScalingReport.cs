@@ -1,0 +1,42 @@
+namespace OpenLedger.Node.Bench;
+
+/// <summary>What <c>openledger bench --scaling</c> prints as JSON.</summary>
+public sealed record ScalingReport
+{
+    public required IReadOnlyList<BlockExecution> Execution { get; init; }
+    /// <summary>Median build time at the largest account count ÷ at the smallest (target ≤ 2).</summary>
+    public double? BuildRatioLargestToSmallest { get; init; }
+    public Sync? Replay { get; init; }
+    public double PeakRssMiB { get; init; }
+
+    public sealed record BlockExecution
+    {
+        public int Accounts { get; init; }
+        public int TransfersPerBlock { get; init; }
+        public int Blocks { get; init; }
+        public double ChainSetupSeconds { get; init; }
+        /// <summary>BuildBlock: execute the transfers (senders already recovered, as after admission), state root, block roots.</summary>
+        public double MedianBuildMs { get; init; }
+        /// <summary>CommitBlock: one synced RocksDB write batch (trie nodes, flat state, block, receipts, commit).</summary>
+        public double MedianCommitMs { get; init; }
+        /// <summary>Right after building the genesis state in memory and writing it (the process's transient peak).</summary>
+        public double RssAfterGenesisMiB { get; init; }
+        /// <summary>After a full compacting GC: what the opened chain itself keeps.</summary>
+        public double RssSettledMiB { get; init; }
+        public double RssAfterBlocksMiB { get; init; }
+    }
+
+    public sealed record Sync
+    {
+        public int Blocks { get; init; }
+        public int TransfersPerBlock { get; init; }
+        public double BuildBlocksPerSec { get; init; }
+        public double ReplayBlocksPerSec { get; init; }
+        public double ReplayTxPerSec { get; init; }
+        /// <summary>Replay speed ÷ the speed the same blocks were built back to back (target ≥ 3 vs production).</summary>
+        public double ReplayVsBuild { get; init; }
+        /// <summary>Replay speed ÷ 2 blocks/s, the devnet's production rate at its 500 ms interval.</summary>
+        public double ReplayVsDevnetInterval { get; init; }
+        public required IReadOnlyList<double> RssSamplesMiB { get; init; }
+    }
+}
