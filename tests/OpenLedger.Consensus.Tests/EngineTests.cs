@@ -1,5 +1,4 @@
 using OpenLedger.Consensus.Evidence;
-using OpenLedger.Consensus.Commits;
 using OpenLedger.Consensus.Messages;
 using OpenLedger.Consensus.Tests.Support;
 using OpenLedger.Core.Chain;
@@ -61,7 +60,7 @@ public sealed class EngineTests
         Assert.Equal(RoundStep.Commit, h.Engine.Step);
         Assert.Equal(3, commit.Commit.Signatures.Count);
         Assert.Equal(commit.Commit.Signatures.OrderBy(s => s.Validator).Select(s => s.Validator), commit.Commit.Signatures.Select(s => s.Validator));
-        Assert.Null(ConsensusCommitVerifier.Verify(commit.Commit, 1, BlockA.Hash, h.Validators, EngineHarness.ChainId, FakeVoteVerifier.Instance));
+        Assert.Null(CommitVerifier.Verify(commit.Commit, h.Validators, EngineHarness.ChainId, 1, BlockA.Hash, FakeVoteVerifier.Instance));
     }
 
     [Fact]
@@ -221,7 +220,7 @@ public sealed class EngineTests
         Assert.True(evidence.First.BlockHash.CompareTo(evidence.Second.BlockHash) < 0);
         Assert.Empty(h.Feed(h.Prevote(3, 0, null)).OfType<EvidenceDetected>()); // reported once per (validator, round, type)
         var pool = new EvidencePool(EngineHarness.ChainId, FakeVoteVerifier.Instance, _ => h.Validators, 100);
-        Assert.Null(pool.Add(evidence, 1));
+        Assert.Equal(EvidenceOutcome.Added, pool.Add(evidence, 1).Outcome);
     }
 
     [Fact]

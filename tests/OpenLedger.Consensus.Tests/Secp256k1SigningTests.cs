@@ -1,4 +1,3 @@
-using OpenLedger.Consensus.Commits;
 using OpenLedger.Consensus.Messages;
 using OpenLedger.Consensus.Proposers;
 using OpenLedger.Consensus.Signing;
@@ -60,12 +59,12 @@ public sealed class Secp256k1SigningTests
         Assert.Single(decisions.Select(d => d.Block.Hash).Distinct());
         foreach (var decision in decisions)
         {
-            Assert.Null(ConsensusCommitVerifier.Verify(decision.Commit, 1, decision.Block.Hash, validators, ChainId, Secp256k1VoteVerifier.Instance));
+            Assert.Null(CommitVerifier.Verify(decision.Commit, validators, ChainId, 1, decision.Block.Hash, Secp256k1VoteVerifier.Instance));
             // Block sync checks certificates with Core's verifier: it must accept what the engine produces.
             Assert.True(CommitVerifier.TryVerify(decision.Commit, validators, ChainId, 1, decision.Block.Hash, out var error), error);
         }
         // The same certificate under another chain id does not verify: the chain id is signed.
-        Assert.NotNull(ConsensusCommitVerifier.Verify(decisions[0].Commit, 1, decisions[0].Block.Hash, validators, ChainId + 1, Secp256k1VoteVerifier.Instance));
+        Assert.NotNull(CommitVerifier.Verify(decisions[0].Commit, validators, ChainId + 1, 1, decisions[0].Block.Hash, Secp256k1VoteVerifier.Instance));
     }
 
     [Fact]

@@ -1,9 +1,6 @@
-using OpenLedger.Core.Types;
+using OpenLedger.Core.Chain;
 
 namespace OpenLedger.Consensus.Signing;
 
-/// <summary>Checks that a 65-byte signature of <c>digest</c> was made by the key of <c>expectedSigner</c>.</summary>
-public interface IVoteVerifier
-{
-    bool Verify(Hash256 digest, ReadOnlySpan<byte> signature, Address expectedSigner);
-}
+/// <summary>The engine's name for <see cref="IVoteSignatureVerifier"/> (commits and evidence are checked with the same one).</summary>
+public interface IVoteVerifier : IVoteSignatureVerifier;

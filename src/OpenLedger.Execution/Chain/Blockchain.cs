@@ -120,6 +120,7 @@ public sealed class Blockchain
     {
         var snapshot = _snapshot;
         var parent = snapshot.Head;
+        evidence = IncludableEvidence(evidence, parent.Number + 1, snapshot.Parameters);
         var timestamp = Math.Max(timestampMs, parent.TimestampMs + 1);
         var context = new BlockContext(parent.Number + 1, timestamp, proposer, NextBaseFee, snapshot.Parameters);
         var backend = new TrieStateBackend(_nodes, parent.StateRoot);
@@ -170,6 +171,8 @@ public sealed class Blockchain
         Require(snapshot.NextValidators.Find(h.Proposer) is not null, $"proposer {h.Proposer} is not a validator");
         Require(h.LastCommitHash == block.LastCommit.Hash, "last commit hash does not match the block's commit");
         Require(h.EvidenceHash == Block.ComputeEvidenceHash(block.Evidence), "evidence hash does not match the block's evidence");
+        if (EvidenceProblem(block.Evidence, h.Number, snapshot.Parameters) is { } evidenceProblem)
+            throw new InvalidBlockException($"block {h.Number} {evidenceProblem}");
         if (verifyLastCommit && parent.Number > 0)
         {
             var parentValidators = _store.GetValidatorSet(parent.ValidatorSetHash)
@@ -213,11 +216,71 @@ public sealed class Blockchain
             executed.State.CommitFlatState(batch);
             if (executed.NextValidators.Hash != snapshot.NextValidators.Hash) _store.WriteValidatorSet(batch, executed.NextValidators);
             _store.WriteBlock(batch, executed.Block, executed.Encoded, executed.Result.Receipts, commit);
+            CommittedEvidenceIndex.Write(batch, executed.Block);
             db.Write(batch, sync: true);
         }
         LastPersistDuration = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         _snapshot = new ChainSnapshot(executed.Block.Header, executed.NextValidators, executed.ParametersAfter);
         BlockCommitted?.Invoke(executed.Block, executed.Result.Receipts);
+    }
+
+    /// <summary>The most double-sign evidence one block may carry (CometBFT bounds it by bytes; ~330 bytes each here).</summary>
+    public const int MaxEvidencePerBlock = 16;
+
+    /// <summary>
+    /// How many blocks after its height evidence can still be included: the unbonding period, so the stake that
+    /// was bonded at the infraction (unbonding entries included) is still there to slash (CometBFT's MaxAgeNumBlocks).
+    /// </summary>
+    public ulong EvidenceMaxAgeBlocks => Parameters.UnbondingPeriodBlocks;
+
+    /// <summary>The height of the block that included the evidence with this hash, if any.</summary>
+    public ulong? EvidenceCommittedAt(Hash256 evidenceHash) => CommittedEvidenceIndex.Find(_store.Database, evidenceHash);
+
+    /// <summary>The validator set that voted at <paramref name="height"/> (committed heights and the next one), or null.</summary>
+    public ValidatorSet? ValidatorSetAt(ulong height)
+    {
+        var snapshot = _snapshot;
+        if (height == snapshot.Head.Number + 1) return snapshot.NextValidators;
+        if (height == 0 || height > snapshot.Head.Number) return null;
+        return _store.GetHeader(height) is { } header ? _store.GetValidatorSet(header.ValidatorSetHash) : null;
+    }
+
+    /// <summary>
+    /// Null when a block at <paramref name="height"/> may carry <paramref name="evidence"/>: at most
+    /// <see cref="MaxEvidencePerBlock"/> pieces, each valid by <see cref="EvidenceVerifier"/> with the chain's age
+    /// limit, none twice in the block, none already included in an earlier block. Otherwise the first problem.
+    /// </summary>
+    private string? EvidenceProblem(IReadOnlyList<DuplicateVoteEvidence> evidence, ulong height, ChainParameters parameters)
+    {
+        if (evidence.Count > MaxEvidencePerBlock) return $"carries {evidence.Count} pieces of evidence, at most {MaxEvidencePerBlock} are allowed";
+        var seen = new HashSet<Hash256>();
+        foreach (var piece in evidence)
+            if (PieceProblem(piece, height, parameters, seen) is { } problem) return problem;
+        return null;
+    }
+
+    private string? PieceProblem(DuplicateVoteEvidence piece, ulong height, ChainParameters parameters, HashSet<Hash256> seenInBlock)
+    {
+        var hash = piece.Hash;
+        var what = $"evidence {hash} against {piece.First.Validator} at height {piece.First.Height}";
+        if (!seenInBlock.Add(hash)) return $"carries {what} twice";
+        if (CommittedEvidenceIndex.Find(_store.Database, hash) is { } includedAt) return $"carries {what}, already included in block {includedAt}";
+        if (EvidenceVerifier.Verify(piece, ChainId, height, parameters.UnbondingPeriodBlocks, ValidatorSetAt(piece.First.Height)) is { } error)
+            return $"carries invalid {what}: {error}";
+        return null;
+    }
+
+    /// <summary>What a proposer may put into the block at <paramref name="height"/>: the valid pieces, in order, up to the bound.</summary>
+    private IReadOnlyList<DuplicateVoteEvidence> IncludableEvidence(IReadOnlyList<DuplicateVoteEvidence> candidates, ulong height, ChainParameters parameters)
+    {
+        var included = new List<DuplicateVoteEvidence>();
+        var seen = new HashSet<Hash256>();
+        foreach (var piece in candidates)
+        {
+            if (included.Count == MaxEvidencePerBlock) break;
+            if (PieceProblem(piece, height, parameters, seen) is null) included.Add(piece);
+        }
+        return included;
     }
 
     private BlockExecutionInput Input(BlockContext context, ChainSnapshot snapshot, IReadOnlyList<Transaction> txs,

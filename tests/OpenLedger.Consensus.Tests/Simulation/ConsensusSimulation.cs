@@ -1,5 +1,4 @@
 using System.Text;
-using OpenLedger.Consensus.Commits;
 using OpenLedger.Consensus.Evidence;
 using OpenLedger.Consensus.Messages;
 using OpenLedger.Consensus.Proposers;
@@ -252,7 +251,7 @@ public sealed class ConsensusSimulation
                     _evidenceCount++;
                     if (!_nodes.Single(n => n.Address == evidence.First.Validator).IsEquivocator)
                         Fail($"node {node.Index} produced evidence against honest validator {evidence.First.Validator}");
-                    else if (_evidencePool.Add(evidence, node.CommittedHeight + 1) is { } error)
+                    else if (_evidencePool.Add(evidence, node.CommittedHeight + 1) is { Outcome: EvidenceOutcome.Invalid, Reason: var error })
                         Fail($"evidence from node {node.Index} does not verify: {error}");
                     break;
                 case SigningRefused:
@@ -280,7 +279,7 @@ public sealed class ConsensusSimulation
             return;
         }
         if (HashChainApplication.Validate(height, block) is { } invalid) Fail($"node {node.Index} committed an invalid block at height {height}: {invalid}");
-        if (ConsensusCommitVerifier.Verify(commit, height, block.Hash, ValidatorsAt(height), _chainId, FakeVoteVerifier.Instance) is { } badCommit)
+        if (CommitVerifier.Verify(commit, ValidatorsAt(height), _chainId, height, block.Hash, FakeVoteVerifier.Instance) is { } badCommit)
             Fail($"node {node.Index} holds a bad commit certificate for height {height}: {badCommit}");
         var root = HashChainApplication.NextRoot(node.StateRoot, block.Hash);
         if (_decided.TryGetValue(height, out var earlier))
@@ -438,7 +437,7 @@ public sealed class ConsensusSimulation
         foreach (var block in batch.Blocks)
         {
             if (block.Height != node.CommittedHeight + 1) continue;
-            if (ConsensusCommitVerifier.Verify(block.Commit, block.Height, block.Block.Hash, ValidatorsAt(block.Height), _chainId, FakeVoteVerifier.Instance) is { } error)
+            if (CommitVerifier.Verify(block.Commit, ValidatorsAt(block.Height), _chainId, block.Height, block.Block.Hash, FakeVoteVerifier.Instance) is { } error)
             {
                 Fail($"node {node.Index} received a block of height {block.Height} with a commit that does not verify: {error}");
                 return;

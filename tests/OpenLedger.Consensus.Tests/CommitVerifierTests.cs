@@ -1,4 +1,3 @@
-using OpenLedger.Consensus.Commits;
 using OpenLedger.Consensus.Tests.Support;
 using OpenLedger.Core.Chain;
 using OpenLedger.Core.Types;
@@ -6,7 +5,7 @@ using Xunit;
 
 namespace OpenLedger.Consensus.Tests;
 
-public sealed class ConsensusCommitVerifierTests
+public sealed class CommitVerifierTests
 {
     private static readonly Hash256 BlockA = Hash256.Parse("0x" + new string('a', 64));
     private readonly EngineHarness _h = new(0, 40, 30, 20, 10);
@@ -19,7 +18,7 @@ public sealed class ConsensusCommitVerifierTests
     };
 
     private string? Verify(Commit commit, ulong height = 7) =>
-        ConsensusCommitVerifier.Verify(commit, height, BlockA, _h.Validators, EngineHarness.ChainId, FakeVoteVerifier.Instance);
+        CommitVerifier.Verify(commit, _h.Validators, EngineHarness.ChainId, height, BlockA, FakeVoteVerifier.Instance);
 
     [Fact]
     public void Accepts_more_than_two_thirds_of_the_power_and_rejects_less()
