@@ -14,6 +14,7 @@ using OpenLedger.Execution.TxPool;
 using OpenLedger.Network.Gossip;
 using OpenLedger.Network.Identity;
 using OpenLedger.Network.Protocols;
+using OpenLedger.Node.Hosting;
 using OpenLedger.Node.Network;
 using OpenLedger.Storage;
 using Serilog;
@@ -41,13 +42,15 @@ public sealed class BftDriver : IBlockProducer
     private readonly Address _address;
     private readonly TendermintEngine _engine;
     private readonly string _consensusTopic;
-    private readonly string _evidenceTopic;
+    private readonly EvidenceGossip _evidence;
+    private readonly NodeMetrics? _metrics;
     private readonly Channel<DriverWork> _inbox = Channel.CreateUnbounded<DriverWork>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<Hash256, ExecutedBlock> _executed = new();
     private ProposerPriorityQueue _proposers = null!;
     private long _heightStarted;
 
-    public BftDriver(Blockchain chain, TransactionPool pool, PrivateKey consensusKey, IKeyValueStore db, P2PService p2p, TimeProvider time, ILogger log)
+    public BftDriver(Blockchain chain, TransactionPool pool, PrivateKey consensusKey, IKeyValueStore db, P2PService p2p, TimeProvider time, ILogger log,
+        NodeMetrics? metrics = null)
     {
         _chain = chain;
         _pool = pool;
@@ -58,7 +61,9 @@ public sealed class BftDriver : IBlockProducer
         var privValidator = new PrivValidator(new Secp256k1VoteSigner(consensusKey), new KeyValueSigningStateStore(db));
         _engine = new TendermintEngine(ConfigFor(chain), privValidator, Secp256k1VoteVerifier.Instance, new KeyValueConsensusWal(db));
         _consensusTopic = OpenLedgerProtocolIds.ConsensusTopic(chain.ChainId);
-        _evidenceTopic = OpenLedgerProtocolIds.EvidenceTopic(chain.ChainId);
+        _metrics = metrics;
+        _evidence = new EvidenceGossip(chain, db, p2p, log, metrics);
+        if (metrics is not null) chain.BlockCommitted += (block, _) => metrics.ObserveLastCommit(block, chain.ValidatorSetAt(block.Number - 1));
     }
 
     public TendermintEngine Engine => _engine;
@@ -81,7 +86,7 @@ public sealed class BftDriver : IBlockProducer
     public async Task RunAsync(CancellationToken ct)
     {
         _p2p.Host.Gossip.Subscribe(_consensusTopic, ValidateGossip);
-        _p2p.Host.Gossip.Subscribe(_evidenceTopic);
+        _evidence.Start();
         _p2p.Host.Gossip.MessageReceived += OnGossip;
         _log.Information("BFT consensus as validator {Validator} of {Count}, consensus topic {Topic}", _address, _chain.Validators.Count, _consensusTopic);
         var announcer = Task.Run(() => AnnounceLoopAsync(ct), CancellationToken.None);
@@ -136,10 +141,6 @@ public sealed class BftDriver : IBlockProducer
             {
                 _log.Debug("Dropped an undecodable consensus message from {Peer}: {Reason}", message.From, e.Message);
             }
-        }
-        else if (message.Topic == _evidenceTopic)
-        {
-            _log.Warning("Evidence gossiped by {Peer} ({Bytes} bytes)", message.From, message.Data.Length);
         }
     }
 
@@ -217,6 +218,7 @@ public sealed class BftDriver : IBlockProducer
     private async Task SyncAsync(PeerId peer, ulong target, CancellationToken ct)
     {
         _p2p.SetSyncing(true, target);
+        _metrics?.ObserveSync(true, target, _chain.Head.Number);
         _log.Information("Block sync: {Peer} is at height {Target}, we are at {Head}", peer, target, _chain.Head.Number);
         try
         {
@@ -237,6 +239,7 @@ public sealed class BftDriver : IBlockProducer
                     _pool.Prune(_chain.HeadAccounts, _chain.NextBaseFee, _chain.Parameters);
                 }
                 _log.Information("Block sync: at height {Head} of {Target}", _chain.Head.Number, target);
+                _metrics?.ObserveSync(true, target, _chain.Head.Number);
             }
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
@@ -247,6 +250,7 @@ public sealed class BftDriver : IBlockProducer
         finally
         {
             _p2p.SetSyncing(false, target);
+            _metrics?.ObserveSync(false, target, _chain.Head.Number);
         }
         if (_engine.Height != _chain.Head.Number + 1)
         {
@@ -274,6 +278,7 @@ public sealed class BftDriver : IBlockProducer
     private void Drain(Queue<ConsensusInput> pending)
     {
         while (pending.TryDequeue(out var next)) Apply(_engine.Handle(next), pending);
+        _metrics?.ObserveConsensus(_engine.Height, _engine.Round, _engine.Step);
     }
 
     private void Apply(IReadOnlyList<ConsensusEffect> effects, Queue<ConsensusInput> pending)
@@ -302,7 +307,7 @@ public sealed class BftDriver : IBlockProducer
                     break;
                 case EvidenceDetected e:
                     _log.Warning("Validator {Validator} signed conflicting votes at height {Height}", e.Evidence.First.Validator, e.Evidence.First.Height);
-                    _ = _p2p.PublishSafelyAsync(_evidenceTopic, e.Evidence.Encode(), "duplicate vote evidence");
+                    _evidence.ReportDetected(e.Evidence);
                     break;
                 case SigningRefused s:
                     _log.Warning("Signing refused by the double-sign guard: {Reason}", s.Reason);
@@ -318,7 +323,7 @@ public sealed class BftDriver : IBlockProducer
         var lastCommit = _chain.Store.GetCommit(head.Number) ?? Core.Chain.Commit.Empty;
         var candidates = _pool.SelectForBlock(_chain.HeadAccounts, _chain.Parameters.BlockGasLimit, int.MaxValue);
         var now = (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds();
-        var executed = _chain.BuildBlock(now, _address, lastCommit, candidates, []);
+        var executed = _chain.BuildBlock(now, _address, lastCommit, candidates, _evidence.ForProposal(request.Height));
         _executed[executed.Block.Hash] = executed;
         _log.Debug("Proposing block {Number} round {Round} with {Count} transactions", executed.Block.Number, request.Round, executed.Block.Transactions.Count);
         return new ProposedBlock(executed.Block.Hash, executed.Encoded);

@@ -127,11 +127,11 @@ public sealed class NodeHost : IAsyncDisposable
         };
         File.WriteAllText(Path.Combine(Home, "endpoints.json"), JsonSerializer.Serialize(Endpoints, OpenLedgerJson.Options) + "\n");
 
-        StartBlockProduction(config, db, p2p);
+        StartBlockProduction(config, db, p2p, metrics);
         _log.Information("Node ready: gRPC {Grpc}, JSON-RPC {JsonRpc}, metrics {Metrics}", Endpoints.Grpc, Endpoints.JsonRpc, Endpoints.Metrics);
     }
 
-    private void StartBlockProduction(NodeConfig config, IKeyValueStore db, P2PService? p2p)
+    private void StartBlockProduction(NodeConfig config, IKeyValueStore db, P2PService? p2p, NodeMetrics metrics)
     {
         if (config.ConsensusKeyFile is null)
         {
@@ -145,7 +145,7 @@ public sealed class NodeHost : IAsyncDisposable
             return;
         }
         IBlockProducer producer = Chain.Validators.Count > 1 && p2p is not null
-            ? new BftDriver(Chain, Pool, key, db, p2p, TimeProvider.System, _log)
+            ? new BftDriver(Chain, Pool, key, db, p2p, TimeProvider.System, _log, metrics)
             : new SoloBlockProducer(Chain, Pool, key, TimeProvider.System, _log);
         _production = new CancellationTokenSource();
         var token = _production.Token;
