@@ -218,7 +218,6 @@ public sealed class BftDriver : IBlockProducer
     private async Task SyncAsync(PeerId peer, ulong target, CancellationToken ct)
     {
         _p2p.SetSyncing(true, target);
-        _metrics?.ObserveSync(true, target, _chain.Head.Number);
         _log.Information("Block sync: {Peer} is at height {Target}, we are at {Head}", peer, target, _chain.Head.Number);
         try
         {
@@ -239,7 +238,6 @@ public sealed class BftDriver : IBlockProducer
                     _pool.Prune(_chain.HeadAccounts, _chain.NextBaseFee, _chain.Parameters);
                 }
                 _log.Information("Block sync: at height {Head} of {Target}", _chain.Head.Number, target);
-                _metrics?.ObserveSync(true, target, _chain.Head.Number);
             }
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
@@ -250,7 +248,6 @@ public sealed class BftDriver : IBlockProducer
         finally
         {
             _p2p.SetSyncing(false, target);
-            _metrics?.ObserveSync(false, target, _chain.Head.Number);
         }
         if (_engine.Height != _chain.Head.Number + 1)
         {

@@ -104,6 +104,7 @@ public sealed class NodeHost : IAsyncDisposable
         Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
         {
             metrics.Peers.Set(p2p?.Peers.Count ?? 0);
+            metrics.ObserveSync(p2p?.IsSyncing ?? false, p2p?.SyncTargetHeight ?? 0, Chain.Head.Number);
             metrics.MempoolSize.Set(Pool.Count);
         });
         var backend = new ChainBackend(Chain, Pool, p2p is null ? new NoNetwork() : p2p, modules.Views);
