@@ -288,8 +288,9 @@ public sealed class Blockchain
     {
         var feeRecipient = snapshot.NextValidators.Find(context.Proposer)?.Operator ?? context.Proposer;
         var signers = lastCommit.Signatures.Select(s => s.Validator).ToList();
-        // The set that signed the parent weights its rewards and is the one whose downtime is tracked.
-        var parentValidators = _store.GetValidatorSet(snapshot.Head.ValidatorSetHash);
+        // The set that signed the parent weights its rewards and is the one whose downtime is tracked. Genesis has
+        // no commit (block 1's LastCommit is empty), so nobody signed it and nobody missed it.
+        var parentValidators = snapshot.Head.Number == 0 ? null : _store.GetValidatorSet(snapshot.Head.ValidatorSetHash);
         return new BlockExecutionInput(context, feeRecipient, txs, signers, parentValidators, evidence);
     }
 
