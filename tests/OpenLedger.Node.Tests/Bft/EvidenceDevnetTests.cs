@@ -40,7 +40,7 @@ public sealed class EvidenceDevnetTests(ITestOutputHelper output)
         await using var devnet = await DevnetCluster.StartAsync(Validators, accounts: 1, readyTimeout: TimeSpan.FromSeconds(90));
         output.WriteLine($"devnet running after {Elapsed(started)}");
         var channels = devnet.Manifest.Nodes.Select(n => GrpcChannel.ForAddress(n.Grpc)).ToArray();
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         await using var peer = Libp2pHost.Create(new Libp2pHostOptions { NodeKey = NodeKey.Generate() });
         try
         {
@@ -49,7 +49,7 @@ public sealed class EvidenceDevnetTests(ITestOutputHelper output)
             var offenderKey = DevnetKeys.Consensus(Offender);
             Assert.Equal(Address.Parse(devnet.Manifest.Nodes[Offender].ConsensusAddress), offenderKey.Address);
             await WaitForHeightAsync(devnet, 2, ct);
-            var metricsBefore = await MetricsScrape.FetchAsync(http, devnet.Manifest.Nodes[0].Metrics, ct);
+            var metricsBefore = await ScrapeAsync(http, devnet.Manifest.Nodes[0].Metrics, ct);
 
             var before = await ValidatorAsync(query[0], offenderKey.Address, ct);
             Assert.False(before.Tombstoned);
@@ -61,7 +61,7 @@ public sealed class EvidenceDevnetTests(ITestOutputHelper output)
             await peer.StartAsync(ct);
             peer.Gossip.Subscribe(topic);
             await peer.DialAsync(Multiaddr.Parse(devnet.Manifest.Nodes[0].P2P), ct);
-            var infractionHeight = await devnet.BlockNumberAsync(0);
+            var infractionHeight = await BlockNumberAsync(devnet, 0, ct);
             var evidence = DoubleSign(offenderKey, chainId, infractionHeight);
             await PublishAsync(peer, topic, evidence.Encode(), ct);
             output.WriteLine($"evidence for height {infractionHeight} published after {Elapsed(started)}");
@@ -102,9 +102,9 @@ public sealed class EvidenceDevnetTests(ITestOutputHelper output)
             var victim = DevnetKeys.Consensus(1);
             var honest = DoubleSign(victim, chainId, epochEnd + 1);
             var forged = honest with { Second = honest.Second with { Signature = DevnetKeys.Consensus(2).Sign(honest.Second.SigningDigest(chainId)).ToCompact65() } };
-            var forgedFrom = await devnet.BlockNumberAsync(0) + 1;
+            var forgedFrom = await BlockNumberAsync(devnet, 0, ct) + 1;
             await PublishAsync(peer, topic, forged.Encode(), ct);
-            await WaitUntilAsync(async () => (await MetricsScrape.FetchAsync(http, devnet.Manifest.Nodes[0].Metrics, ct))
+            await WaitUntilAsync(async () => (await ScrapeAsync(http, devnet.Manifest.Nodes[0].Metrics, ct))
                 .Value("openledger_evidence_received_total", "outcome=\"invalid\"") >= 1, ct);
             await WaitForHeightAsync(devnet, forgedFrom + 4, ct, nodes: [0, 1, 2]);
             for (var h = forgedFrom; h <= forgedFrom + 4; h++)
@@ -114,8 +114,8 @@ public sealed class EvidenceDevnetTests(ITestOutputHelper output)
             Assert.True(victimAfter.Active);
 
             // 6. Metrics: consensus position, round changes, missed blocks per validator, evidence, sync, peers.
-            var node0 = await MetricsScrape.FetchAsync(http, devnet.Manifest.Nodes[0].Metrics, ct);
-            var node1 = await MetricsScrape.FetchAsync(http, devnet.Manifest.Nodes[1].Metrics, ct);
+            var node0 = await ScrapeAsync(http, devnet.Manifest.Nodes[0].Metrics, ct);
+            var node1 = await ScrapeAsync(http, devnet.Manifest.Nodes[1].Metrics, ct);
             output.WriteLine(string.Join("\n", node0.Text.Split('\n').Where(l => l.StartsWith("openledger_", StringComparison.Ordinal))));
             Assert.True(node0.Value("openledger_consensus_height") > metricsBefore.Value("openledger_consensus_height"),
                 $"consensus height did not increase: {metricsBefore.Value("openledger_consensus_height")} -> {node0.Value("openledger_consensus_height")}");
@@ -203,8 +203,42 @@ public sealed class EvidenceDevnetTests(ITestOutputHelper output)
         await WaitUntilAsync(async () => (await Task.WhenAll(nodes.Select(devnet.BlockNumberAsync))).All(h => h >= height), ct);
     }
 
+    /// <summary>Polls <paramref name="condition"/>; a node too busy to answer in time (a loaded CI machine) counts as "not yet".</summary>
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, CancellationToken ct)
     {
-        while (!await condition()) await Task.Delay(250, ct);
+        while (true)
+        {
+            try
+            {
+                if (await condition()) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                // Retried below.
+            }
+            await Task.Delay(250, ct);
+        }
+    }
+
+    private static async Task<ulong> BlockNumberAsync(DevnetCluster devnet, int node, CancellationToken ct)
+    {
+        ulong number = 0;
+        await WaitUntilAsync(async () =>
+        {
+            number = await devnet.BlockNumberAsync(node);
+            return true;
+        }, ct);
+        return number;
+    }
+
+    private static async Task<MetricsScrape> ScrapeAsync(HttpClient http, string url, CancellationToken ct)
+    {
+        MetricsScrape? scrape = null;
+        await WaitUntilAsync(async () =>
+        {
+            scrape = await MetricsScrape.FetchAsync(http, url, ct);
+            return true;
+        }, ct);
+        return scrape!;
     }
 }
