@@ -26,18 +26,26 @@ public sealed class P2PService : INetworkInfo, IAsyncDisposable
     private readonly TransactionPool _pool;
     private readonly ILogger _log;
     private readonly ConcurrentDictionary<PeerId, ulong> _peerHeights = new();
+    private readonly ConcurrentDictionary<PeerId, bool> _withoutStatus = new();
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly TimeSpan _statusInterval;
     private volatile bool _syncing;
     private ulong _syncTarget;
 
-    private P2PService(Libp2pHost host, Blockchain chain, TransactionPool pool, ILogger log)
+    private P2PService(Libp2pHost host, Blockchain chain, TransactionPool pool, ILogger log, TimeSpan statusInterval)
     {
         _host = host;
         _chain = chain;
         _pool = pool;
         _log = log;
+        _statusInterval = statusInterval;
         TransactionsTopic = OpenLedgerProtocolIds.TransactionsTopic(chain.ChainId);
         Blocks = new BlockSyncProtocol(host, chain, log);
+        Status = new StatusProtocol(host, chain);
     }
+
+    /// <summary>How often connected peers are asked for their status when nothing else told us their height.</summary>
+    public static readonly TimeSpan DefaultStatusInterval = TimeSpan.FromSeconds(3);
 
     public Libp2pHost Host => _host;
 
@@ -45,7 +53,10 @@ public sealed class P2PService : INetworkInfo, IAsyncDisposable
 
     public BlockSyncProtocol Blocks { get; }
 
-    public static async Task<P2PService> StartAsync(NodeConfig config, string home, Blockchain chain, TransactionPool pool, ILogger log, CancellationToken ct)
+    public StatusProtocol Status { get; }
+
+    public static async Task<P2PService> StartAsync(NodeConfig config, string home, Blockchain chain, TransactionPool pool, ILogger log, CancellationToken ct,
+        TimeSpan? statusInterval = null)
     {
         var keyPath = config.Resolve(home, config.NodeKeyFile);
         var nodeKey = NodeKey.LoadOrCreate(keyPath);
@@ -67,13 +78,98 @@ public sealed class P2PService : INetworkInfo, IAsyncDisposable
             MaxPeers = config.MaxPeers,
             Logger = log,
         });
-        var service = new P2PService(host, chain, pool, log);
+        var service = new P2PService(host, chain, pool, log, statusInterval ?? DefaultStatusInterval);
         host.Gossip.Subscribe(service.TransactionsTopic, service.ValidateGossipedTransaction);
         service.Blocks.Serve();
-        host.PeerDisconnected += peer => service._peerHeights.TryRemove(peer.PeerId, out _);
+        service.Status.Serve(service.OnPeerStatus);
+        host.PeerConnected += peer => _ = service.ExchangeStatusAsync(peer.PeerId);
+        host.PeerDisconnected += peer =>
+        {
+            service._peerHeights.TryRemove(peer.PeerId, out _);
+            service._withoutStatus.TryRemove(peer.PeerId, out _);
+        };
         await host.StartAsync(ct);
+        _ = Task.Run(service.RefreshStatusLoopAsync);
         log.Information("p2p node id {PeerId}, {Count} bootnodes", host.LocalPeerId, bootnodes.Count);
         return service;
+    }
+
+    /// <summary>
+    /// Asks a peer for its status (on connect and periodically): its head height feeds block sync, and a peer
+    /// on another chain, genesis or protocol version is disconnected and banned with the reason logged.
+    /// Peers that do not speak the status protocol (e.g. a plain libp2p peer) are left alone.
+    /// </summary>
+    private async Task ExchangeStatusAsync(PeerId peer)
+    {
+        try
+        {
+            var theirs = await Status.RequestAsync(peer, _lifetime.Token).ConfigureAwait(false);
+            OnPeerStatus(peer, theirs);
+        }
+        catch (OpenLedger.Network.Multistream.MultistreamException e)
+        {
+            _withoutStatus[peer] = true;
+            _log.Debug("Peer {Peer} does not speak {Protocol}: {Reason}", peer, Status.ProtocolId, e.Message);
+            DisconnectIfOnAnotherChain(peer);
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or ObjectDisposedException or OperationCanceledException)
+        {
+            _log.Debug("Status exchange with {Peer} failed: {Reason}", peer, e.Message);
+        }
+    }
+
+    private void OnPeerStatus(PeerId peer, StatusMessage theirs)
+    {
+        var reason = Status.Local().IncompatibilityWith(theirs);
+        if (reason is not null)
+        {
+            _peerHeights.TryRemove(peer, out _);
+            _log.Warning("Disconnecting peer {Peer}: {Reason}", peer, reason);
+            _host.BanPeer(peer, "not on our chain: " + reason);
+            return;
+        }
+        _peerHeights[peer] = theirs.HeadHeight;
+    }
+
+    /// <summary>
+    /// A node of another chain id serves <c>/openledger/&lt;itsChainId&gt;/…</c>, so our status protocol id is
+    /// refused; its identify protocol list tells us which chain it is on.
+    /// </summary>
+    private void DisconnectIfOnAnotherChain(PeerId peer)
+    {
+        var info = _host.ConnectedPeers.FirstOrDefault(p => p.PeerId == peer);
+        if (info is null) return;
+        foreach (var protocol in info.Protocols)
+        {
+            var parts = protocol.Split('/');
+            if (parts.Length == 5 && parts[1] == "openledger" && parts[3] == "status"
+                && ulong.TryParse(parts[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var chainId)
+                && chainId != _chain.ChainId)
+            {
+                var reason = $"it serves {protocol}: it is on chain {chainId}, we are on chain {_chain.ChainId}";
+                _log.Warning("Disconnecting peer {Peer}: {Reason}", peer, reason);
+                _host.BanPeer(peer, "not on our chain: " + reason);
+                return;
+            }
+        }
+    }
+
+    private async Task RefreshStatusLoopAsync()
+    {
+        while (!_lifetime.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_statusInterval, _lifetime.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            foreach (var peer in _withoutStatus.Keys) DisconnectIfOnAnotherChain(peer); // identify may have finished since
+            var peers = _host.ConnectedPeers.Select(p => p.PeerId).Where(p => !_withoutStatus.ContainsKey(p)).ToArray();
+            await Task.WhenAll(peers.Select(ExchangeStatusAsync)).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Gossip validation is admission: a transaction the pool accepts is delivered and forwarded, others are not.</summary>
@@ -149,5 +245,10 @@ public sealed class P2PService : INetworkInfo, IAsyncDisposable
 
     public ulong SyncTargetHeight => Interlocked.Read(ref _syncTarget);
 
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _lifetime.CancelAsync();
+        await _host.DisposeAsync();
+        _lifetime.Dispose();
+    }
 }
