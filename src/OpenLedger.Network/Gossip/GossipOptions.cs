@@ -32,26 +32,11 @@ public sealed record GossipOptions
     /// <summary>RPC frames queued per peer; when full, further frames to that peer are dropped.</summary>
     public int MaxOutboundQueue { get; init; } = 1024;
 
-    /// <summary>Score lost for each message that fails signature checks or is rejected by the validator.</summary>
-    public int InvalidMessagePenalty { get; init; } = 10;
+    /// <summary>The v1.1 score function (P1–P7, decay).</summary>
+    public PeerScoreParameters Score { get; init; } = new();
 
-    /// <summary>Score lost for protocol misbehaviour such as grafting during backoff.</summary>
-    public int BehaviourPenalty { get; init; } = 2;
-
-    /// <summary>Below this, no IHAVE is exchanged with the peer.</summary>
-    public int GossipThreshold { get; init; } = -10;
-
-    /// <summary>Below this, we do not publish to the peer.</summary>
-    public int PublishThreshold { get; init; } = -50;
-
-    /// <summary>Below this, the peer's RPCs are ignored.</summary>
-    public int GraylistThreshold { get; init; } = -80;
-
-    /// <summary>At or below this, the peer is disconnected and banned.</summary>
-    public int BanThreshold { get; init; } = -100;
-
-    /// <summary>Negative scores recover by one point per this interval.</summary>
-    public TimeSpan ScoreDecayInterval { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>Gossip, publish, graylist and ban thresholds on that score.</summary>
+    public PeerScoreThresholds Thresholds { get; init; } = new();
 
     public IRandomSource Random { get; init; } = SystemRandomSource.Instance;
 }

@@ -9,9 +9,6 @@ internal sealed class GossipPeer(PeerId id, int maxQueue)
     public PeerId Id { get; } = id;
     public HashSet<string> Topics { get; } = new(StringComparer.Ordinal);
     public string? Protocol { get; set; }
-    public int Score { get; set; }
-    public DateTimeOffset LastDecay { get; set; }
-    public int InvalidMessages { get; set; }
 
     /// <summary>Encoded RPC frames waiting for the send loop; bounded, overflow is dropped.</summary>
     public Channel<byte[]> Outbound { get; } = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(maxQueue)

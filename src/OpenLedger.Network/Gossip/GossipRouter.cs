@@ -8,7 +8,8 @@ namespace OpenLedger.Network.Gossip;
 /// <summary>
 /// Gossipsub v1.1 (/meshsub/1.1.0, also /meshsub/1.0.0; /meshsub/1.2.0 is accepted and its IDONTWANT
 /// ignored). StrictSign messages with id = from ++ seqno; mesh maintenance, fanout, IHAVE/IWANT gossip,
-/// PRUNE backoff, a simple score that punishes invalid messages, and per-topic application validators.
+/// PRUNE backoff, the v1.1 peer score (<see cref="PeerScore"/>: P1–P7 with decay, gossip/publish/graylist
+/// thresholds) and per-topic application validators.
 /// Each peer gets one outbound stream we write RPCs to; RPCs arrive on the streams the peer opens to us.
 /// </summary>
 public sealed class GossipRouter
@@ -31,6 +32,8 @@ public sealed class GossipRouter
     private readonly Dictionary<(PeerId, string), DateTimeOffset> _backoff = [];
     private readonly MessageCache _cache;
     private readonly SeenCache _seen;
+    private readonly PeerScore _score;
+    private DateTimeOffset _lastDecay;
     private ITimer? _heartbeat;
 
     internal GossipRouter(Libp2pHost host, GossipOptions options, TimeProvider time, ILogger log)
@@ -41,6 +44,8 @@ public sealed class GossipRouter
         _log = log.ForContext("SourceContext", "gossipsub");
         _cache = new MessageCache(options.HistoryLength, options.HistoryGossip);
         _seen = new SeenCache(options.SeenTtl, options.MaxSeenEntries);
+        _score = new PeerScore(options.Score);
+        _lastDecay = time.GetUtcNow();
         foreach (string protocol in new[] { MeshSub12, MeshSub11, MeshSub10 })
             host.SetStreamHandler(protocol, HandleInboundStreamAsync);
         host.PeerConnected += OnPeerConnected;
@@ -62,9 +67,28 @@ public sealed class GossipRouter
         lock (_lock) return _peers.Values.Where(p => p.Topics.Contains(topic)).Select(p => p.Id).ToArray();
     }
 
-    public int GetScore(PeerId peer)
+    /// <summary>The peer's current gossipsub score (0 for a peer we know nothing about).</summary>
+    public double GetScore(PeerId peer)
     {
-        lock (_lock) return _peers.TryGetValue(peer, out var p) ? p.Score : 0;
+        lock (_lock) return _score.Score(peer, _time.GetUtcNow());
+    }
+
+    /// <summary>The counters behind the peer's score on a topic, or null when it has none there.</summary>
+    public TopicScoreCounters? GetScoreCounters(PeerId peer, string topic)
+    {
+        lock (_lock) return _score.Counters(peer, topic);
+    }
+
+    private double ScoreOf(GossipPeer peer) => _score.Score(peer.Id, _time.GetUtcNow());
+
+    private void AddToMesh(HashSet<PeerId> mesh, PeerId peer, string topic)
+    {
+        if (mesh.Add(peer)) _score.Graft(peer, topic, _time.GetUtcNow());
+    }
+
+    private void RemoveFromMesh(HashSet<PeerId> mesh, PeerId peer, string topic)
+    {
+        if (mesh.Remove(peer)) _score.Prune(peer, topic);
     }
 
     public void Subscribe(string topic) => Subscribe(topic, _ => ValidationResult.Accept);
@@ -80,10 +104,12 @@ public sealed class GossipRouter
             _validators[topic] = validator;
             if (!isNew) return;
             // Join: start from fanout peers, then fill up to D with other subscribers.
-            var mesh = _fanout.Remove(topic, out var fanout) ? fanout : [];
+            var mesh = new HashSet<PeerId>();
+            if (_fanout.Remove(topic, out var fanout))
+                foreach (var id in fanout) AddToMesh(mesh, id, topic);
             _fanoutLastPublish.Remove(topic);
             foreach (var peer in SelectPeers(topic, _options.D - mesh.Count, p => !mesh.Contains(p.Id) && CanGraft(p, topic)))
-                mesh.Add(peer.Id);
+                AddToMesh(mesh, peer.Id, topic);
             _mesh[topic] = mesh;
             foreach (var peer in _peers.Values)
             {
@@ -101,6 +127,7 @@ public sealed class GossipRouter
         {
             if (!_validators.Remove(topic)) return;
             _mesh.Remove(topic, out var mesh);
+            if (mesh is not null) foreach (var id in mesh) _score.Prune(id, topic);
             foreach (var peer in _peers.Values)
             {
                 var rpc = new PubSubRpc();
@@ -131,7 +158,7 @@ public sealed class GossipRouter
             IEnumerable<GossipPeer> targets;
             if (_options.FloodPublish)
             {
-                targets = _peers.Values.Where(p => p.Topics.Contains(topic) && p.Score >= _options.PublishThreshold);
+                targets = _peers.Values.Where(p => p.Topics.Contains(topic) && ScoreOf(p) >= _options.Thresholds.PublishThreshold);
             }
             else if (_mesh.TryGetValue(topic, out var mesh))
             {
@@ -141,7 +168,7 @@ public sealed class GossipRouter
             {
                 if (!_fanout.TryGetValue(topic, out var fanout) || fanout.Count == 0)
                 {
-                    fanout = SelectPeers(topic, _options.D, p => p.Score >= _options.PublishThreshold).Select(p => p.Id).ToHashSet();
+                    fanout = SelectPeers(topic, _options.D, p => ScoreOf(p) >= _options.Thresholds.PublishThreshold).Select(p => p.Id).ToHashSet();
                     _fanout[topic] = fanout;
                 }
                 _fanoutLastPublish[topic] = now;
@@ -185,8 +212,9 @@ public sealed class GossipRouter
         lock (_lock)
         {
             if (_peers.TryGetValue(id, out var existing)) return existing;
-            peer = new GossipPeer(id, _options.MaxOutboundQueue) { LastDecay = _time.GetUtcNow() };
+            peer = new GossipPeer(id, _options.MaxOutboundQueue);
             _peers[id] = peer;
+            _score.AddPeer(id, RemoteIp(id));
             var hello = new PubSubRpc();
             foreach (string topic in _validators.Keys) hello.Subscriptions.Add(new SubscriptionChange(true, topic));
             if (!hello.IsEmpty) Enqueue(peer, hello);
@@ -195,15 +223,28 @@ public sealed class GossipRouter
         return peer;
     }
 
+    private System.Net.IPAddress? RemoteIp(PeerId id)
+    {
+        var address = _host.ConnectedPeers.FirstOrDefault(p => p.PeerId == id)?.RemoteAddress;
+        var text = address?.Get(Addressing.MultiaddrProtocol.Ip4) ?? address?.Get(Addressing.MultiaddrProtocol.Ip6);
+        return text is not null && System.Net.IPAddress.TryParse(text, out var ip) ? ip : null;
+    }
+
     private void OnPeerDisconnected(PeerInfo info)
     {
         lock (_lock)
         {
             if (!_peers.Remove(info.PeerId, out var peer)) return;
-            peer.Lifetime.Cancel();
-            foreach (var mesh in _mesh.Values) mesh.Remove(info.PeerId);
-            foreach (var fanout in _fanout.Values) fanout.Remove(info.PeerId);
+            ForgetPeer(peer);
         }
+    }
+
+    private void ForgetPeer(GossipPeer peer)
+    {
+        peer.Lifetime.Cancel();
+        foreach (var (topic, mesh) in _mesh) RemoveFromMesh(mesh, peer.Id, topic);
+        foreach (var fanout in _fanout.Values) fanout.Remove(peer.Id);
+        _score.RemovePeer(peer.Id, _time.GetUtcNow());
     }
 
     private async Task SendLoopAsync(GossipPeer peer)
@@ -271,7 +312,11 @@ public sealed class GossipRouter
         lock (_lock)
         {
             if (!_peers.TryGetValue(from, out var peer)) return;
-            if (peer.Score < _options.GraylistThreshold) return;
+            if (ScoreOf(peer) < _options.Thresholds.GraylistThreshold)
+            {
+                _log.Debug("ignoring an RPC from graylisted {PeerId}", from);
+                return;
+            }
             foreach (var sub in rpc.Subscriptions)
             {
                 if (sub.Subscribe)
@@ -281,7 +326,7 @@ public sealed class GossipRouter
                 else
                 {
                     peer.Topics.Remove(sub.Topic);
-                    if (_mesh.TryGetValue(sub.Topic, out var mesh)) mesh.Remove(from);
+                    if (_mesh.TryGetValue(sub.Topic, out var mesh)) RemoveFromMesh(mesh, from, sub.Topic);
                     if (_fanout.TryGetValue(sub.Topic, out var fanout)) fanout.Remove(from);
                 }
             }
@@ -290,7 +335,15 @@ public sealed class GossipRouter
             {
                 if (!_validators.ContainsKey(message.Topic)) continue;
                 byte[] id = MessageId(message);
-                if (_seen.TryAdd(id, now)) candidates.Add(message);
+                if (_seen.TryAdd(id, now))
+                {
+                    candidates.Add(message);
+                    _score.ValidationStarted(id, now);
+                }
+                else
+                {
+                    _score.DuplicateMessage(from, id, message.Topic, now);
+                }
             }
             if (rpc.HasControl) HandleControl(peer, rpc);
         }
@@ -331,14 +384,19 @@ public sealed class GossipRouter
 
         if (result == ValidationResult.Reject)
         {
-            Penalise(from, _options.InvalidMessagePenalty, "invalid message");
+            Penalise(from, message, invalid ?? "rejected by the validator");
             return;
         }
-        if (result == ValidationResult.Ignore) return;
+        if (result == ValidationResult.Ignore)
+        {
+            lock (_lock) _score.MessageIgnored(delivered!.MessageId, _time.GetUtcNow());
+            return;
+        }
 
         lock (_lock)
         {
             byte[] id = delivered!.MessageId;
+            _score.MessageAccepted(from, id, message.Topic, _time.GetUtcNow());
             _cache.Put(id, message);
             if (_mesh.TryGetValue(message.Topic, out var mesh))
             {
@@ -378,27 +436,30 @@ public sealed class GossipRouter
         }
     }
 
-    private void Penalise(PeerId peerId, int penalty, string reason)
+    /// <summary>P4: an invalid message from <paramref name="peerId"/>; a peer whose score sinks to the ban threshold is banned.</summary>
+    private void Penalise(PeerId peerId, PubSubMessage message, string reason)
     {
-        bool ban = false;
+        bool ban;
+        double score;
         lock (_lock)
         {
-            if (!_peers.TryGetValue(peerId, out var peer)) return;
-            peer.Score -= penalty;
-            peer.InvalidMessages++;
-            _log.Debug("penalised {PeerId} by {Penalty} for {Reason}; score now {Score}", peerId, penalty, reason, peer.Score);
-            if (peer.Score < 0)
-                foreach (var mesh in _mesh.Values) mesh.Remove(peerId);
-            ban = peer.Score <= _options.BanThreshold;
+            if (!_peers.ContainsKey(peerId)) return;
+            _score.MessageRejected(peerId, MessageId(message), message.Topic, _time.GetUtcNow());
+            score = _score.Score(peerId, _time.GetUtcNow());
+            _log.Debug("invalid message from {PeerId} on {Topic}: {Reason}; score now {Score:0.##}", peerId, message.Topic, reason, score);
+            if (score < 0)
+                foreach (var (topic, mesh) in _mesh) RemoveFromMesh(mesh, peerId, topic);
+            ban = score <= _options.Thresholds.BanThreshold;
         }
-        if (ban) _host.BanPeer(peerId, $"gossip score fell to the ban threshold ({reason})");
+        if (ban) _host.BanPeer(peerId, $"gossip score {score:0.##} fell to the ban threshold ({reason})");
     }
 
     private void HandleControl(GossipPeer peer, PubSubRpc rpc)
     {
         DateTimeOffset now = _time.GetUtcNow();
         var reply = new PubSubRpc();
-        if (peer.Score >= _options.GossipThreshold)
+        double score = ScoreOf(peer);
+        if (score >= _options.Thresholds.GossipThreshold)
         {
             int wanted = 0;
             foreach (var ihave in rpc.IHave)
@@ -424,20 +485,20 @@ public sealed class GossipRouter
             if (mesh.Contains(peer.Id)) continue;
             if (_backoff.TryGetValue((peer.Id, topic), out var until) && until > now)
             {
-                peer.Score -= _options.BehaviourPenalty;
+                _score.AddPenalty(peer.Id, 1); // P7: GRAFT during backoff
                 AddPrune(reply, peer, topic);
                 continue;
             }
-            if (peer.Score < 0 || mesh.Count >= _options.DHigh)
+            if (score < 0 || mesh.Count >= _options.DHigh)
             {
                 AddPrune(reply, peer, topic);
                 continue;
             }
-            mesh.Add(peer.Id);
+            AddToMesh(mesh, peer.Id, topic);
         }
         foreach (var prune in rpc.Prune)
         {
-            if (_mesh.TryGetValue(prune.Topic, out var mesh)) mesh.Remove(peer.Id);
+            if (_mesh.TryGetValue(prune.Topic, out var mesh)) RemoveFromMesh(mesh, peer.Id, prune.Topic);
             TimeSpan backoff = prune.BackoffSeconds is { } seconds ? TimeSpan.FromSeconds(Math.Min(seconds, 3600)) : _options.PruneBackoff;
             _backoff[(peer.Id, prune.Topic)] = now + backoff;
         }
@@ -451,7 +512,7 @@ public sealed class GossipRouter
     }
 
     private bool CanGraft(GossipPeer peer, string topic) =>
-        peer.Score >= 0 && !(_backoff.TryGetValue((peer.Id, topic), out var until) && until > _time.GetUtcNow());
+        ScoreOf(peer) >= 0 && !(_backoff.TryGetValue((peer.Id, topic), out var until) && until > _time.GetUtcNow());
 
     private List<GossipPeer> SelectPeers(string topic, int count, Func<GossipPeer, bool> filter)
     {
@@ -494,31 +555,26 @@ public sealed class GossipRouter
         // Drop state of peers whose connection is gone but whose disconnect raced with a late RPC.
         foreach (var stale in _peers.Values.Where(p => !_host.IsConnected(p.Id)).ToList())
         {
-            stale.Lifetime.Cancel();
             _peers.Remove(stale.Id);
-            foreach (var members in _mesh.Values.Concat(_fanout.Values)) members.Remove(stale.Id);
+            ForgetPeer(stale);
         }
 
-        foreach (var peer in _peers.Values)
+        while (now - _lastDecay >= _options.Score.DecayInterval)
         {
-            while (peer.Score < 0 && now - peer.LastDecay >= _options.ScoreDecayInterval)
-            {
-                peer.Score++;
-                peer.LastDecay += _options.ScoreDecayInterval;
-            }
-            if (peer.Score >= 0) peer.LastDecay = now;
+            _score.Decay(now);
+            _lastDecay += _options.Score.DecayInterval;
         }
         foreach (var key in _backoff.Where(kv => kv.Value <= now).Select(kv => kv.Key).ToList()) _backoff.Remove(key);
 
         foreach (var (topic, mesh) in _mesh)
         {
-            foreach (PeerId id in mesh.Where(id => !_peers.TryGetValue(id, out var p) || p.Score < 0 || !p.Topics.Contains(topic)).ToList())
-                mesh.Remove(id);
+            foreach (PeerId id in mesh.Where(id => !_peers.TryGetValue(id, out var p) || ScoreOf(p) < 0 || !p.Topics.Contains(topic)).ToList())
+                RemoveFromMesh(mesh, id, topic);
             if (mesh.Count < _options.DLow)
             {
                 foreach (var peer in SelectPeers(topic, _options.D - mesh.Count, p => !mesh.Contains(p.Id) && CanGraft(p, topic)))
                 {
-                    mesh.Add(peer.Id);
+                    AddToMesh(mesh, peer.Id, topic);
                     For(peer.Id).Graft.Add(topic);
                 }
             }
@@ -530,7 +586,7 @@ public sealed class GossipRouter
                     int index = _options.Random.Next(members.Count);
                     PeerId removed = members[index];
                     members.RemoveAt(index);
-                    mesh.Remove(removed);
+                    RemoveFromMesh(mesh, removed, topic);
                     AddPrune(For(removed), _peers[removed], topic);
                 }
             }
@@ -543,9 +599,9 @@ public sealed class GossipRouter
         }
         foreach (var (topic, fanout) in _fanout)
         {
-            fanout.RemoveWhere(id => !_peers.TryGetValue(id, out var p) || !p.Topics.Contains(topic) || p.Score < _options.PublishThreshold);
+            fanout.RemoveWhere(id => !_peers.TryGetValue(id, out var p) || !p.Topics.Contains(topic) || ScoreOf(p) < _options.Thresholds.PublishThreshold);
             if (fanout.Count < _options.D)
-                foreach (var peer in SelectPeers(topic, _options.D - fanout.Count, p => !fanout.Contains(p.Id) && p.Score >= _options.PublishThreshold))
+                foreach (var peer in SelectPeers(topic, _options.D - fanout.Count, p => !fanout.Contains(p.Id) && ScoreOf(p) >= _options.Thresholds.PublishThreshold))
                     fanout.Add(peer.Id);
         }
 
@@ -554,7 +610,7 @@ public sealed class GossipRouter
             List<byte[]> ids = _cache.GossipIds(topic);
             if (ids.Count == 0) continue;
             if (ids.Count > _options.MaxIHaveLength) ids = ids.TakeLast(_options.MaxIHaveLength).ToList();
-            foreach (var peer in SelectPeers(topic, _options.DLazy, p => !members.Contains(p.Id) && p.Score >= _options.GossipThreshold))
+            foreach (var peer in SelectPeers(topic, _options.DLazy, p => !members.Contains(p.Id) && ScoreOf(p) >= _options.Thresholds.GossipThreshold))
                 For(peer.Id).IHave.Add(new ControlIHave(topic, ids));
         }
 

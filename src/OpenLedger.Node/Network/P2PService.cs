@@ -191,10 +191,24 @@ public sealed class P2PService : INetworkInfo, IAsyncDisposable
             _log.Debug("Gossiped transaction {Tx} entered the mempool", tx.Hash);
             return ValidationResult.Accept;
         }
+        if (IsInvalidEverywhere(rejection.Code))
+        {
+            _log.Debug("Rejected gossiped transaction {Tx} from {Peer}: {Reason}", tx.Hash, message.ReceivedFrom, rejection.Message);
+            return ValidationResult.Reject;
+        }
         // A valid transaction can still be stale or already known here: ignore rather than penalise the sender.
         _log.Debug("Gossiped transaction {Tx} not admitted: {Reason}", tx.Hash, rejection.Message);
         return ValidationResult.Ignore;
     }
+
+    /// <summary>
+    /// Rejections that no node on this chain would ever admit (they do not depend on state, fees or pool
+    /// contents): the relaying peer should not have forwarded such a transaction, so gossipsub penalises it.
+    /// </summary>
+    private static bool IsInvalidEverywhere(TxPoolRejectionCode code) => code is TxPoolRejectionCode.Malformed
+        or TxPoolRejectionCode.WrongChainId or TxPoolRejectionCode.NotReplayProtected or TxPoolRejectionCode.InvalidSignature
+        or TxPoolRejectionCode.Oversize or TxPoolRejectionCode.IntrinsicGasTooLow or TxPoolRejectionCode.TipAboveFeeCap
+        or TxPoolRejectionCode.ContractCreationUnsupported or TxPoolRejectionCode.SystemAccountSender;
 
     /// <summary>Publishes a transaction this node accepted (over RPC) to the network.</summary>
     public void PublishTransaction(Transaction tx)

@@ -76,8 +76,14 @@ public class GossipTests
         await Task.Delay(300);
         Assert.Equal(new byte[] { 0x60, 0x0D }, Assert.Single(atSink));
         Assert.Equal(new byte[] { 0x60, 0x0D }, Assert.Single(atMiddle));
-        // Only the rejected message cost the source score; the ignored one did not.
-        Assert.Equal(-10, middle.Gossip.GetScore(source.LocalPeerId));
+        // Only the rejected message counts as invalid (P4); the ignored one neither costs nor earns score; the
+        // accepted one is a first delivery (P2).
+        var counters = middle.Gossip.GetScoreCounters(source.LocalPeerId, Topic);
+        Assert.NotNull(counters);
+        // One each (counters decay a little every second, hence the ranges; two would mean the ignored one counted).
+        Assert.InRange(counters.InvalidMessageDeliveries, 0.9, 1);
+        Assert.InRange(counters.FirstMessageDeliveries, 0.7, 1);
+        Assert.True(middle.Gossip.GetScore(source.LocalPeerId) < 0);
     }
 
     [Fact]
@@ -107,7 +113,45 @@ public class GossipTests
         var only = Assert.Single(delivered);
         Assert.Equal(forger.PeerId, only.From);
         Assert.Equal(a.LocalPeerId, only.ReceivedFrom);
-        Assert.Equal(-10, b.Gossip.GetScore(a.LocalPeerId));
+        Assert.InRange(b.Gossip.GetScoreCounters(a.LocalPeerId, Topic)!.InvalidMessageDeliveries, 0.9, 1); // one, slightly decayed
+        Assert.True(b.Gossip.GetScore(a.LocalPeerId) < 0);
+    }
+}
+
+public class GossipGraylistTests
+{
+    private const string Topic = "/openledger/161200/tx/1";
+
+    [Fact]
+    public async Task A_peer_sending_invalid_messages_is_graylisted_and_its_later_messages_are_ignored()
+    {
+        await using var spammer = await TestHosts.StartAsync();
+        await using var node = await TestHosts.StartAsync();
+        await using var honest = await TestHosts.StartAsync();
+        var delivered = new ConcurrentQueue<GossipMessage>();
+        node.Gossip.Subscribe(Topic, m => m.Data[0] == 0xBA ? ValidationResult.Reject : ValidationResult.Accept);
+        node.Gossip.MessageReceived += delivered.Enqueue;
+        await spammer.DialAsync(TestHosts.AddressOf(node), TestHosts.Timeout());
+        await honest.DialAsync(TestHosts.AddressOf(node), TestHosts.Timeout());
+        Assert.True(await Eventually.TrueAsync(() =>
+            spammer.Gossip.PeersSubscribedTo(Topic).Count == 1 && honest.Gossip.PeersSubscribedTo(Topic).Count == 1, TimeSpan.FromSeconds(10)));
+
+        // Three invalid messages: P4 = -10 * 3^2 = -90, below the graylist threshold (-80), above the ban threshold (-100).
+        for (byte i = 0; i < 3; i++) await spammer.Gossip.PublishAsync(Topic, [0xBA, i]);
+        var thresholds = new PeerScoreThresholds();
+        Assert.True(await Eventually.TrueAsync(() => node.Gossip.GetScore(spammer.LocalPeerId) < thresholds.GraylistThreshold, TimeSpan.FromSeconds(10)),
+            $"score {node.Gossip.GetScore(spammer.LocalPeerId)}");
+        Assert.True(node.Gossip.GetScore(spammer.LocalPeerId) > thresholds.BanThreshold);
+
+        // Its valid message is now ignored with the rest of its RPCs, while an honest peer's goes through.
+        await spammer.Gossip.PublishAsync(Topic, [0x60, 0x01]);
+        await honest.Gossip.PublishAsync(Topic, [0x60, 0x02]);
+        Assert.True(await Eventually.TrueAsync(() => delivered.Any(m => m.From == honest.LocalPeerId), TimeSpan.FromSeconds(10)));
+        await Task.Delay(500);
+        Assert.DoesNotContain(delivered, m => m.From == spammer.LocalPeerId);
+        Assert.True(node.IsConnected(spammer.LocalPeerId)); // graylisted, not banned
+        Assert.False(node.IsBanned(spammer.LocalPeerId));
+        Assert.DoesNotContain(spammer.LocalPeerId, node.Gossip.MeshPeers(Topic));
     }
 }
 
