@@ -1,12 +1,11 @@
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Grpc.Net.Client;
-using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Transactions;
 using OpenLedger.Core.Types;
 using OpenLedger.Network.Tests.Support;
 using OpenLedger.Node.Config;
 using OpenLedger.Node.Devnet;
+using OpenLedger.Node.Network;
 using OpenLedger.Node.Tests.Bft;
 using OpenLedger.Node.Tests.EndToEnd.Support;
 using OpenLedger.Rpc.V1;
@@ -61,6 +60,21 @@ public sealed class NodeJsInteropTests(ITestOutputHelper output)
             var ping = await peerB.CommandAsync(new JsonObject { ["cmd"] = "ping", ["addr"] = nodeAddress });
             Assert.True(ping["rtt"]!.GetValue<double>() >= 0);
 
+            // The status protocol over a raw js stream: send a status, get the node's.
+            var genesisHash = Hash256.Parse((await devnet.CallAsync(0, "eth_getBlockByNumber", "0x0", false)).GetProperty("hash").GetString()!);
+            var ours = new StatusMessage(StatusMessage.CurrentProtocolVersion, ChainId, genesisHash, 0, genesisHash);
+            var answer = await peerB.CommandAsync(new JsonObject
+            {
+                ["cmd"] = "request", ["addr"] = nodeAddress, ["protocol"] = $"/openledger/{ChainId}/status/1", ["data"] = Convert.ToHexStringLower(ours.Encode()),
+            });
+            Assert.True(answer["complete"]!.GetValue<bool>());
+            var nodeStatus = StatusMessage.Decode(Convert.FromHexString((string)answer["data"]!));
+            Assert.Equal(ChainId, nodeStatus.ChainId);
+            Assert.Equal(genesisHash, nodeStatus.GenesisHash);
+            Assert.Equal(StatusMessage.CurrentProtocolVersion, nodeStatus.ProtocolVersion);
+            Assert.True(nodeStatus.HeadHeight >= 1);
+            Assert.Null(ours.IncompatibilityWith(nodeStatus));
+
             await WaitUntilAsync(async () => (await Peers(peerB, "subscribers")).Contains(nodeId), "peer B sees the node subscribed to the tx topic");
             await WaitUntilAsync(async () => (await Peers(peerA, "mesh")).Contains(nodeId), "peer A and the node are in each other's mesh");
 
@@ -68,11 +82,11 @@ public sealed class NodeJsInteropTests(ITestOutputHelper output)
             var sender = DevnetKeys.Account(0);
             var to = Address.FromUInt64(0x0ddba11);
             var wrongChain = TestTransactions.Raw(TestTransactions.Transfer(0, to, 5, chainId: 999), sender);
-            var badSignature = WithZeroR(TestTransactions.Transfer(0, to, 6), sender);
+            var badSignature = WithInvalidR(TestTransactions.Raw(TestTransactions.Transfer(0, to, 6), sender));
             var valid = TestTransactions.Sign(TestTransactions.Transfer(0, to, 7), sender);
             foreach (var data in new[] { wrongChain, badSignature, valid.Encoded.ToArray() })
                 await peerB.CommandAsync(new JsonObject { ["cmd"] = "publish", ["topic"] = Topic, ["data"] = Convert.ToHexStringLower(data) });
-            var forwarded = await peerA.WaitForAsync(e => Is(e, "message") && (string?)e["data"] == Convert.ToHexStringLower(valid.Encoded.Span), Wait);
+            var forwarded = await peerA.WaitForAsync(e => Is(e, "message") && (string?)e["data"] == Convert.ToHexStringLower(valid.Encoded.ToArray()), Wait);
             Assert.Equal(peerB.PeerId, (string?)forwarded["from"]); // B's signed message, relayed unchanged by the node
             // The node handles B's messages in order, so anything it forwarded arrived at A before the valid one.
             var seenByA = peerA.Events().Where(e => Is(e, "message")).Select(e => (string?)e["data"]).ToArray();
@@ -88,10 +102,10 @@ public sealed class NodeJsInteropTests(ITestOutputHelper output)
             using (var channel = GrpcChannel.ForAddress(devnet.Manifest.Nodes[0].Grpc))
             {
                 var client = new TxService.TxServiceClient(channel);
-                var broadcast = await client.BroadcastAsync(new BroadcastRequest { RawTransaction = ByteString.CopyFrom(viaGrpc.Encoded.Span) }, deadline: DateTime.UtcNow.AddSeconds(30));
+                var broadcast = await client.BroadcastAsync(new BroadcastRequest { RawTransaction = ByteString.CopyFrom(viaGrpc.Encoded.ToArray()) }, deadline: DateTime.UtcNow.AddSeconds(30));
                 Assert.Equal(viaGrpc.Hash.ToString(), broadcast.TransactionHash);
             }
-            var hex = Convert.ToHexStringLower(viaGrpc.Encoded.Span);
+            var hex = Convert.ToHexStringLower(viaGrpc.Encoded.ToArray());
             foreach (var peer in new[] { peerA, peerB })
             {
                 var message = await peer.WaitForAsync(e => Is(e, "message") && (string?)e["data"] == hex, Wait);
@@ -143,11 +157,16 @@ public sealed class NodeJsInteropTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>A transaction whose signature has r = 0: well-formed bytes that no key could have signed.</summary>
-    private static byte[] WithZeroR(UnsignedTransaction unsigned, PrivateKey key)
+    /// <summary>
+    /// The same transaction with r replaced by 2^256 - 1 (not below the curve order, so no key could have made
+    /// the signature). A type-2 encoding ends with 0xa0 ‖ r ‖ 0xa0 ‖ s when both are 32 bytes long.
+    /// </summary>
+    private static byte[] WithInvalidR(byte[] raw)
     {
-        var signed = TestTransactions.Sign(unsigned, key);
-        var forged = Signature.FromCompact(new byte[32], signed.Signature.S, signed.Signature.RecoveryId);
-        return TransactionCodec.CreateSigned(unsigned, forged).Encoded.ToArray();
+        var forged = (byte[])raw.Clone();
+        var r = forged.Length - 66;
+        Assert.True(forged[r] == 0xa0 && forged[r + 33] == 0xa0, "expected 32-byte r and s at the end of the encoding");
+        Array.Fill(forged, (byte)0xff, r + 1, 32);
+        return forged;
     }
 }

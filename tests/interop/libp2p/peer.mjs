@@ -98,6 +98,29 @@ async function handle (cmd) {
       await sending
       return { received, match: match && received === size }
     }
+    case 'request': {
+      // One request/response exchange on a raw stream: uvarint-length-prefixed request, half-close, then read
+      // the uvarint-length-prefixed response (the framing of /openledger/<chainId>/status/1 and /blocks/1).
+      const stream = await node.dialProtocol(multiaddr(cmd.addr), cmd.protocol)
+      const body = Buffer.from(cmd.data, 'hex')
+      const prefix = []
+      for (let n = body.length; ; n >>>= 7) {
+        if (n < 0x80) { prefix.push(n); break }
+        prefix.push((n & 0x7f) | 0x80)
+      }
+      await stream.sink([Buffer.concat([Buffer.from(prefix), body])])
+      const chunks = []
+      for await (const chunk of stream.source) chunks.push(Buffer.from(chunk.subarray()))
+      const all = Buffer.concat(chunks)
+      let length = 0; let shift = 0; let offset = 0
+      for (;;) {
+        const b = all[offset++]
+        length |= (b & 0x7f) << shift
+        if ((b & 0x80) === 0) break
+        shift += 7
+      }
+      return { protocol: stream.protocol, data: all.subarray(offset, offset + length).toString('hex'), complete: all.length - offset === length }
+    }
     case 'subscribe': node.services.pubsub.subscribe(cmd.topic); return {}
     case 'publish': {
       const r = await node.services.pubsub.publish(cmd.topic, Buffer.from(cmd.data, 'hex'))
