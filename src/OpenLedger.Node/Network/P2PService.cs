@@ -208,7 +208,7 @@ public sealed class P2PService : INetworkInfo, IAsyncDisposable
     private static bool IsInvalidEverywhere(TxPoolRejectionCode code) => code is TxPoolRejectionCode.Malformed
         or TxPoolRejectionCode.WrongChainId or TxPoolRejectionCode.NotReplayProtected or TxPoolRejectionCode.InvalidSignature
         or TxPoolRejectionCode.Oversize or TxPoolRejectionCode.IntrinsicGasTooLow or TxPoolRejectionCode.TipAboveFeeCap
-        or TxPoolRejectionCode.ContractCreationUnsupported or TxPoolRejectionCode.SystemAccountSender;
+        or TxPoolRejectionCode.ContractCreationUnsupported or TxPoolRejectionCode.AmountAbove128Bits or TxPoolRejectionCode.SystemAccountSender;
 
     /// <summary>Publishes a transaction this node accepted (over RPC) to the network.</summary>
     public void PublishTransaction(Transaction tx)
