@@ -1,24 +1,62 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using OpenLedger.Execution.Genesis;
 using OpenLedger.Node.Config;
 using OpenLedger.Node.Hosting;
 
 namespace OpenLedger.Node.Cli;
 
-/// <summary>`openledger node --home DIR`: runs one node until SIGINT / SIGTERM, then shuts down cleanly.</summary>
+/// <summary>
+/// `openledger node --home DIR`: runs one node until SIGINT / SIGTERM, then shuts down cleanly. With
+/// `--genesis FILE` and a home that does not exist yet, it first creates a full-node home (node key, no
+/// consensus key), so `node --genesis FILE --bootnodes ADDRS --home DIR` joins a network in one command.
+/// Listener and bootnode options override the home's config.json for this run.
+/// </summary>
 public static class NodeCommand
 {
     public static Command Create()
     {
         var home = new Option<string>("--home") { Description = "Node home directory (see `openledger init`)", Required = true };
-        var command = new Command("node", "Run a node") { home };
-        command.SetAction((result, ct) => CliErrors.RunAsync(() => RunAsync(result.GetValue(home)!, ct)));
+        var genesis = new Option<string?>("--genesis")
+        {
+            Description = "Genesis file: creates a full-node home if DIR has none yet; otherwise must equal DIR's genesis",
+        };
+        var settings = new NodeConfigOptions();
+        var command = new Command("node", "Run a node (a validator if its consensus key is in the validator set, otherwise a full node)") { home, genesis };
+        settings.AddTo(command);
+        command.SetAction((result, ct) => CliErrors.RunAsync(() =>
+        {
+            var dir = Path.GetFullPath(result.GetValue(home)!);
+            var config = PrepareHome(dir, result.GetValue(genesis), c => settings.Apply(result, c));
+            return RunAsync(dir, config, ct);
+        }));
         return command;
     }
 
-    public static async Task<int> RunAsync(string home, CancellationToken ct)
+    /// <summary>The config to run with: the home's (created as a full node from <paramref name="genesisFile"/> if missing) with the overrides applied.</summary>
+    public static NodeConfig PrepareHome(string home, string? genesisFile, Func<NodeConfig, NodeConfig> overrides)
     {
-        var config = NodeConfig.Load(Path.GetFullPath(home));
+        if (!File.Exists(Path.Combine(home, NodeConfig.FileName)) && genesisFile is not null)
+        {
+            var fresh = overrides(new NodeConfig { Moniker = Path.GetFileName(home), ConsensusKeyFile = null });
+            var created = InitCommand.Initialize(home, fresh.Moniker, genesisFile, force: false, fresh);
+            Console.WriteLine($"Created a full-node home (no consensus key): {created}");
+            return fresh;
+        }
+        var config = NodeConfig.Load(home);
+        if (genesisFile is not null)
+        {
+            var mine = config.Resolve(home, config.GenesisFile);
+            if (GenesisDocument.Load(genesisFile).ToJson() != GenesisDocument.Load(mine).ToJson())
+                throw new NodeConfigException($"{genesisFile} is not the genesis of {home} ({mine}); a home belongs to one chain — use another --home");
+        }
+        return overrides(config);
+    }
+
+    public static Task<int> RunAsync(string home, CancellationToken ct) => RunAsync(Path.GetFullPath(home), NodeConfig.Load(Path.GetFullPath(home)), ct);
+
+    public static async Task<int> RunAsync(string home, NodeConfig config, CancellationToken ct)
+    {
         var log = LoggingSetup.Create(config.LogLevel, config.JsonLogFile is null ? null : config.Resolve(home, config.JsonLogFile));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
@@ -34,7 +72,7 @@ public static class NodeCommand
         NodeHost host;
         try
         {
-            host = await NodeHost.StartAsync(home, log, stop.Token);
+            host = await NodeHost.StartAsync(home, log, stop.Token, config);
         }
         catch (Exception e) when (CliErrors.IsUserError(e))
         {

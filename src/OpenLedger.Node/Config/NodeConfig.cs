@@ -14,7 +14,7 @@ public sealed record NodeConfig
     public string DataDirectory { get; init; } = "data";
     public string NodeKeyFile { get; init; } = "keys/node_key.json";
     /// <summary>The validator's consensus key; a node without one (or not in the set) follows the chain as a full node.</summary>
-    public string? ConsensusKeyFile { get; init; } = "keys/consensus_key.json";
+    public string? ConsensusKeyFile { get; init; } = DefaultConsensusKeyFile;
     public string GrpcListen { get; init; } = "127.0.0.1:9090";
     public string JsonRpcListen { get; init; } = "127.0.0.1:8545";
     public string MetricsListen { get; init; } = "127.0.0.1:9464";
@@ -28,6 +28,7 @@ public sealed record NodeConfig
     public int MempoolMaxPerSender { get; init; } = 4_096;
 
     public const string FileName = "config.json";
+    public const string DefaultConsensusKeyFile = "keys/consensus_key.json";
 
     public static NodeConfig Load(string home)
     {

@@ -46,6 +46,7 @@ public sealed class BftDriver : IBlockProducer
     private readonly NodeMetrics? _metrics;
     private readonly Channel<DriverWork> _inbox = Channel.CreateUnbounded<DriverWork>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<Hash256, ExecutedBlock> _executed = new();
+    private readonly BlockSyncer _syncer;
     private ProposerPriorityQueue _proposers = null!;
     private long _heightStarted;
 
@@ -64,6 +65,7 @@ public sealed class BftDriver : IBlockProducer
         _metrics = metrics;
         _evidence = new EvidenceGossip(chain, db, p2p, log, metrics);
         if (metrics is not null) chain.BlockCommitted += (block, _) => metrics.ObserveLastCommit(block, chain.ValidatorSetAt(block.Number - 1));
+        _syncer = new BlockSyncer(chain, pool, p2p, log);
     }
 
     public TendermintEngine Engine => _engine;
@@ -116,7 +118,8 @@ public sealed class BftDriver : IBlockProducer
         }
     }
 
-    private static ValidationResult ValidateGossip(GossipMessage message)
+    /// <summary>Consensus gossip is forwarded only if it decodes (full nodes relay it with the same check).</summary>
+    internal static ValidationResult ValidateGossip(GossipMessage message)
     {
         try
         {
@@ -210,45 +213,10 @@ public sealed class BftDriver : IBlockProducer
         Publish(new NewRoundStepMessage(_engine.Height, _engine.Round, _engine.Step));
     }
 
-    /// <summary>
-    /// Block sync: downloads the blocks a peer has committed beyond ours, verifies each block's own commit
-    /// against the validator set we know for it (ExecuteBlock checks the block and its parent's commit), commits
-    /// them, then restarts consensus at the new height.
-    /// </summary>
+    /// <summary>Block sync (<see cref="BlockSyncer"/>), then consensus restarts at the new height.</summary>
     private async Task SyncAsync(PeerId peer, ulong target, CancellationToken ct)
     {
-        _p2p.SetSyncing(true, target);
-        _log.Information("Block sync: {Peer} is at height {Target}, we are at {Head}", peer, target, _chain.Head.Number);
-        try
-        {
-            while (_chain.Head.Number < target && !ct.IsCancellationRequested)
-            {
-                var from = _chain.Head.Number + 1;
-                var count = (int)Math.Min(target - _chain.Head.Number, BlockSyncProtocol.MaxBlocksPerRequest);
-                var blocks = await _p2p.Blocks.RequestAsync(peer, from, count, ct);
-                if (blocks.Count == 0) break;
-                foreach (var (block, commit) in blocks)
-                {
-                    if (block.Number != _chain.Head.Number + 1)
-                        throw new InvalidBlockException($"peer {peer} sent block {block.Number}, expected {_chain.Head.Number + 1}");
-                    if (!CommitVerifier.TryVerify(commit, _chain.Validators, _chain.ChainId, block.Number, block.Hash, out var error))
-                        throw new InvalidBlockException($"peer {peer} sent block {block.Number} with an invalid commit: {error}");
-                    var executed = _chain.ExecuteBlock(block);
-                    _chain.CommitBlock(executed, commit);
-                    _pool.Prune(_chain.HeadAccounts, _chain.NextBaseFee, _chain.Parameters);
-                }
-                _log.Information("Block sync: at height {Head} of {Target}", _chain.Head.Number, target);
-            }
-        }
-        catch (Exception e) when (!ct.IsCancellationRequested)
-        {
-            // A peer that fails or lies costs one attempt; the next announcement tick picks a peer again.
-            _log.Warning("Block sync from {Peer} stopped at height {Head}: {Reason}", peer, _chain.Head.Number, e.Message);
-        }
-        finally
-        {
-            _p2p.SetSyncing(false, target);
-        }
+        await _syncer.SyncAsync(peer, target, ct);
         if (_engine.Height != _chain.Head.Number + 1)
         {
             _executed.Clear();

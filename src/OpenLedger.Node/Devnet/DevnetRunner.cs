@@ -21,8 +21,23 @@ public sealed class DevnetRunner(string directory, int validators, int accounts,
     public static readonly UInt128 OperatorBalance = Wei.FromOpen(200_000);
     public static readonly UInt128 SelfBond = Wei.FromOpen(100_000);
 
+    /// <summary>The fixed ports every node of a container layout listens on inside its own container.</summary>
+    public const int ContainerP2PPort = 26656;
+    public const int ContainerGrpcPort = 9090;
+    public const int ContainerJsonRpcPort = 8545;
+    public const int ContainerMetricsPort = 9464;
+
     private readonly string _dir = Path.GetFullPath(directory);
     private readonly List<Process> _processes = new();
+
+    /// <summary>
+    /// Homes for containers (docker/docker-compose.yml) instead of loopback processes: every node listens on
+    /// 0.0.0.0 at the fixed container ports and reaches the others by service name (/dns4/nodeI/tcp/26656/p2p/…).
+    /// </summary>
+    public bool ContainerLayout { get; init; }
+
+    /// <summary>How long the nodes may take to serve RPC at block 1 or above (seven processes on a busy 2-core machine need minutes).</summary>
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
     public string ManifestPath => Path.Combine(_dir, "devnet.json");
 
@@ -52,35 +67,28 @@ public sealed class DevnetRunner(string directory, int validators, int accounts,
         }
 
         var nodes = new List<DevnetNode>();
-        var initResults = new List<InitCommand.InitResult>();
         for (var i = 0; i < validators; i++)
         {
             var name = $"node{i}";
             var home = Path.Combine(_dir, name);
-            var config = new NodeConfig
-            {
-                Moniker = name,
-                GrpcListen = $"127.0.0.1:{FreePorts.Pick()}",
-                JsonRpcListen = $"127.0.0.1:{FreePorts.Pick()}",
-                MetricsListen = $"127.0.0.1:{FreePorts.Pick()}",
-                P2PListen = $"/ip4/127.0.0.1/tcp/{FreePorts.Pick()}",
-            };
+            var config = ContainerLayout ? ContainerConfig(name) : LoopbackConfig(name);
             Directory.CreateDirectory(Path.Combine(home, "keys"));
             KeyFile.Write(config.Resolve(home, config.ConsensusKeyFile!), DevnetKeys.Consensus(i));
             var init = InitCommand.Initialize(home, name, null, force: false, config);
-            initResults.Add(init);
             var operatorKey = DevnetKeys.Operator(i);
             KeyFile.Write(Path.Combine(home, "keys", "operator_key.json"), operatorKey);
+            // In a container layout the URLs are the ones other containers use (the service name is the host).
+            var host = ContainerLayout ? name : null;
             nodes.Add(new DevnetNode
             {
                 Name = name,
                 Home = home,
-                Grpc = "http://" + config.GrpcListen,
-                JsonRpc = "http://" + config.JsonRpcListen,
-                Metrics = $"http://{config.MetricsListen}/metrics",
-                P2P = config.P2PListen + "/p2p/" + init.PeerId,
+                Grpc = "http://" + (host is null ? config.GrpcListen : $"{host}:{ContainerGrpcPort}"),
+                JsonRpc = "http://" + (host is null ? config.JsonRpcListen : $"{host}:{ContainerJsonRpcPort}"),
+                Metrics = $"http://{(host is null ? config.MetricsListen : $"{host}:{ContainerMetricsPort}")}/metrics",
+                P2P = (host is null ? config.P2PListen : $"/dns4/{host}/tcp/{ContainerP2PPort}") + "/p2p/" + init.PeerId,
                 PeerId = init.PeerId,
-                ConsensusAddress = init.ConsensusAddress,
+                ConsensusAddress = init.ConsensusAddress!,
                 OperatorAddress = operatorKey.Address.ToChecksumString(),
             });
         }
@@ -103,6 +111,24 @@ public sealed class DevnetRunner(string directory, int validators, int accounts,
         manifest.Save(ManifestPath);
         return manifest;
     }
+
+    private static NodeConfig LoopbackConfig(string name) => new()
+    {
+        Moniker = name,
+        GrpcListen = $"127.0.0.1:{FreePorts.Pick()}",
+        JsonRpcListen = $"127.0.0.1:{FreePorts.Pick()}",
+        MetricsListen = $"127.0.0.1:{FreePorts.Pick()}",
+        P2PListen = $"/ip4/127.0.0.1/tcp/{FreePorts.Pick()}",
+    };
+
+    private static NodeConfig ContainerConfig(string name) => new()
+    {
+        Moniker = name,
+        GrpcListen = $"0.0.0.0:{ContainerGrpcPort}",
+        JsonRpcListen = $"0.0.0.0:{ContainerJsonRpcPort}",
+        MetricsListen = $"0.0.0.0:{ContainerMetricsPort}",
+        P2PListen = $"/ip4/0.0.0.0/tcp/{ContainerP2PPort}",
+    };
 
     /// <summary>
     /// The devnet genesis for <paramref name="count"/> validators: dev accounts and validators all use the
@@ -133,6 +159,16 @@ public sealed class DevnetRunner(string directory, int validators, int accounts,
                 throw new InvalidOperationException(
                     $"validator {i} of {genesisFile} does not use the devnet consensus key {i}; a devnet can only run a genesis made by `openledger devnet --write-genesis`");
         }
+    }
+
+    /// <summary>`devnet --init-only`: writes the homes, genesis and devnet.json (or keeps existing ones) without starting nodes.</summary>
+    public int InitOnly()
+    {
+        var manifest = Prepare();
+        output.WriteLine($"Devnet homes ready (chain id {manifest.ChainId}); manifest {ManifestPath}. Start each node with:");
+        foreach (var n in manifest.Nodes) output.WriteLine($"  openledger node --home {n.Home}");
+        output.WriteLine(ContainerLayout ? "Container layout: listeners on 0.0.0.0, bootnodes by service name (docker/docker-compose.yml)." : "Loopback layout.");
+        return 0;
     }
 
     public async Task<int> RunAsync(CancellationToken ct)
@@ -200,13 +236,13 @@ public sealed class DevnetRunner(string directory, int validators, int accounts,
     private async Task WaitUntilReadyAsync(DevnetManifest manifest, CancellationToken ct)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        var deadline = DateTime.UtcNow + ReadyTimeout;
         var ready = new bool[manifest.Nodes.Count];
         while (!ready.All(r => r))
         {
             ct.ThrowIfCancellationRequested();
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException("devnet nodes did not become ready within 90 s; see node.log in each node's home");
+                throw new TimeoutException($"devnet nodes did not become ready within {ReadyTimeout.TotalSeconds:F0} s (--ready-timeout); see node.log in each node's home");
             for (var i = 0; i < ready.Length; i++)
             {
                 if (ready[i]) continue;

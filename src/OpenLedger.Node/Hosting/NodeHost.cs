@@ -37,12 +37,13 @@ public sealed class NodeHost : IAsyncDisposable
     public TransactionPool Pool { get; private set; } = null!;
     public NodeEndpoints Endpoints { get; private set; } = null!;
 
-    public static async Task<NodeHost> StartAsync(string home, ILogger log, CancellationToken ct)
+    /// <param name="config">The config to run with (e.g. with command-line overrides); by default the home's config.json.</param>
+    public static async Task<NodeHost> StartAsync(string home, ILogger log, CancellationToken ct, NodeConfig? config = null)
     {
         var host = new NodeHost(log) { Home = Path.GetFullPath(home) };
         try
         {
-            await host.StartComponentsAsync(ct);
+            await host.StartComponentsAsync(config ?? NodeConfig.Load(host.Home), ct);
             return host;
         }
         catch
@@ -52,9 +53,8 @@ public sealed class NodeHost : IAsyncDisposable
         }
     }
 
-    private async Task StartComponentsAsync(CancellationToken ct)
+    private async Task StartComponentsAsync(NodeConfig config, CancellationToken ct)
     {
-        var config = NodeConfig.Load(Home);
         var genesisPath = config.Resolve(Home, config.GenesisFile);
         var genesis = GenesisDocument.Load(genesisPath);
         var problems = GenesisRules.Validate(genesis);
@@ -134,20 +134,7 @@ public sealed class NodeHost : IAsyncDisposable
 
     private void StartBlockProduction(NodeConfig config, IKeyValueStore db, P2PService? p2p, NodeMetrics metrics)
     {
-        if (config.ConsensusKeyFile is null)
-        {
-            _log.Information("No consensus key configured: following the chain without producing blocks");
-            return;
-        }
-        var key = KeyFile.Read(config.Resolve(Home, config.ConsensusKeyFile));
-        if (Chain.Validators.Find(key.Address) is null)
-        {
-            _log.Information("Consensus key {Address} is not in the validator set: following the chain", key.Address);
-            return;
-        }
-        IBlockProducer producer = Chain.Validators.Count > 1 && p2p is not null
-            ? new BftDriver(Chain, Pool, key, db, p2p, TimeProvider.System, _log, metrics)
-            : new SoloBlockProducer(Chain, Pool, key, TimeProvider.System, _log);
+        if (CreateBlockProducer(config, db, p2p, metrics) is not { } producer) return;
         _production = new CancellationTokenSource();
         var token = _production.Token;
         _producerTask = Task.Run(async () =>
@@ -161,6 +148,26 @@ public sealed class NodeHost : IAsyncDisposable
                 _log.Fatal(e, "Block production stopped");
             }
         });
+    }
+
+    /// <summary>A validator in the set produces blocks (solo or BFT); any other node with peers follows the chain as a full node.</summary>
+    private IBlockProducer? CreateBlockProducer(NodeConfig config, IKeyValueStore db, P2PService? p2p, NodeMetrics metrics)
+    {
+        var key = config.ConsensusKeyFile is null ? null : KeyFile.Read(config.Resolve(Home, config.ConsensusKeyFile));
+        if (key is not null && Chain.Validators.Find(key.Address) is not null)
+        {
+            return Chain.Validators.Count > 1 && p2p is not null
+                ? new BftDriver(Chain, Pool, key, db, p2p, TimeProvider.System, _log, metrics)
+                : new SoloBlockProducer(Chain, Pool, key, TimeProvider.System, _log);
+        }
+        if (key is null) _log.Information("No consensus key configured: this is a full node");
+        else _log.Information("Consensus key {Address} is not in the validator set: this is a full node", key.Address);
+        if (p2p is null)
+        {
+            _log.Warning("No bootnodes configured and a single validator in the genesis: nothing to follow; set bootnodes in {Config}", Path.Combine(Home, NodeConfig.FileName));
+            return null;
+        }
+        return new ChainFollower(Chain, new BlockSyncer(Chain, Pool, p2p, _log), p2p, _log);
     }
 
     public async ValueTask DisposeAsync()

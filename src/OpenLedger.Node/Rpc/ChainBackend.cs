@@ -85,10 +85,15 @@ public sealed class ChainBackend : INodeBackend
     // cannot pair an old head nonce with the pruned pool.
     public ulong GetPendingNonce(Address address) => _pool.PendingNonce(address, sender => _chain.HeadAccounts.GetNonce(sender));
 
+    /// <summary>How far behind its best peer a syncing node still admits transactions: one blocks/1 request.</summary>
+    public const ulong MaxAdmissionLagBlocks = OpenLedger.Node.Network.BlockSyncProtocol.MaxBlocksPerRequest;
+
     public ValueTask<SubmitResult> SubmitTransactionAsync(ReadOnlyMemory<byte> rawTransaction, CancellationToken cancellationToken)
     {
-        if (_network.IsSyncing)
-            return ValueTask.FromResult(SubmitResult.Reject(TxRejectionReason.Syncing, "the node is still syncing; try again when it has caught up"));
+        // A node catching up a few blocks still admits and gossips (docs/decisions.md); far behind, its head state is too stale to judge.
+        if (_network.IsSyncing && _network.SyncTargetHeight > _chain.Head.Number + MaxAdmissionLagBlocks)
+            return ValueTask.FromResult(SubmitResult.Reject(TxRejectionReason.Syncing,
+                $"the node is still syncing (at block {_chain.Head.Number} of {_network.SyncTargetHeight}); try again when it has caught up"));
         Transaction tx;
         try
         {

@@ -12,20 +12,20 @@ namespace OpenLedger.Node.Tests.Bft;
 /// <summary>
 /// The real binary: `openledger devnet --validators 4` starts four validator processes that find each other
 /// through their bootnodes, agree on blocks by BFT consensus over libp2p gossip, and commit a transfer sent
-/// to one of them on all of them.
+/// to one of them on all of them; a full node started from the genesis file and the bootnodes follows them.
 /// </summary>
 [Collection(BftDevnetCollection.Name)]
-public sealed class FourValidatorDevnetTests(ITestOutputHelper output)
+public sealed class FourValidatorDevnetTests(RunningDevnetFixture fixture, ITestOutputHelper output) : IClassFixture<RunningDevnetFixture>
 {
-    private const int Validators = 4;
+    private const int Validators = RunningDevnetFixture.Validators;
     private const ulong AgreedHeight = 5;
 
     [Fact]
     public async Task Four_validators_agree_on_blocks_and_commit_a_transfer_sent_to_one_of_them()
     {
-        var started = DateTime.UtcNow;
+        var started = fixture.Started;
         using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(160));
-        await using var devnet = await DevnetCluster.StartAsync(Validators, accounts: 1, readyTimeout: TimeSpan.FromSeconds(90));
+        var devnet = fixture.Devnet;
         output.WriteLine($"devnet running after {(DateTime.UtcNow - started).TotalSeconds:F1} s");
         try
         {
@@ -118,6 +118,108 @@ public sealed class FourValidatorDevnetTests(ITestOutputHelper output)
         {
             output.WriteLine(devnet.Diagnostics());
             throw;
+        }
+    }
+
+    /// <summary>
+    /// `openledger node --genesis FILE --bootnodes ADDRS --home NEW` joins the running devnet as a full node: no
+    /// consensus key, so no vote; it block syncs to the head, then follows each new block, serves the same
+    /// blocks over JSON-RPC, and relays a transaction sent to it to the validators.
+    /// </summary>
+    [Fact]
+    public async Task A_full_node_from_genesis_and_bootnodes_reaches_the_head_follows_new_blocks_and_serves_the_same_hashes()
+    {
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(160));
+        var ct = budget.Token;
+        var devnet = fixture.Devnet;
+        var home = Path.Combine(devnet.Home, "fullnode");
+        var jsonRpc = $"127.0.0.1:{OpenLedger.Node.Hosting.FreePorts.Pick()}";
+        var full = "http://" + jsonRpc;
+        try
+        {
+            // Let the validators build some history first, so joining means syncing.
+            var headAtJoin = (await devnet.WaitForHeightAsync([0], 10, ct))[0];
+            Directory.CreateDirectory(home);
+            var node = devnet.StartProcess(
+            [
+                "node", "--genesis", devnet.Manifest.Genesis, "--home", home,
+                "--bootnodes", string.Join(",", devnet.Manifest.Nodes.Select(n => n.P2P)),
+                "--p2p-listen", $"/ip4/127.0.0.1/tcp/{OpenLedger.Node.Hosting.FreePorts.Pick()}",
+                "--jsonrpc-listen", jsonRpc,
+                "--grpc-listen", $"127.0.0.1:{OpenLedger.Node.Hosting.FreePorts.Pick()}",
+                "--metrics-listen", $"127.0.0.1:{OpenLedger.Node.Hosting.FreePorts.Pick()}",
+            ], Path.Combine(devnet.Home, "fullnode.log"));
+
+            // 1. It reaches the head the validators had when it joined.
+            var height = await WaitForHeightAsync(devnet, full, headAtJoin, node, ct);
+            output.WriteLine($"full node at {height} (validators were at {headAtJoin} when it started)");
+
+            // 2. It keeps up: twice in a row it reaches the height node0 has at that moment, block by block.
+            for (var round = 0; round < 2; round++)
+            {
+                var target = await devnet.BlockNumberAsync(0);
+                height = await WaitForHeightAsync(devnet, full, target + 1, node, ct);
+                output.WriteLine($"full node at {height}, node0 was at {target}");
+            }
+            Assert.Contains("Followed block ", node.Log(), StringComparison.Ordinal);
+
+            // 3. The same block at every height, over its own JSON-RPC.
+            await devnet.AssertSameHashesAsync([full, devnet.Manifest.Nodes[0].JsonRpc], height, ct);
+
+            // 4. It does not vote: no consensus key in its home, and it says it runs as a full node.
+            Assert.False(File.Exists(Path.Combine(home, "keys", "consensus_key.json")));
+            Assert.Contains("Following the chain as a full node", node.Log(), StringComparison.Ordinal);
+            Assert.DoesNotContain("BFT consensus as validator", node.Log(), StringComparison.Ordinal);
+
+            // 5. A transaction sent to the full node reaches the validators (gossip) and comes back in a block it follows.
+            var tx = TransactionSigner.Sign(new UnsignedTransaction
+            {
+                Type = TxType.DynamicFee,
+                ChainId = devnet.Manifest.ChainId,
+                Nonce = 0,
+                MaxPriorityFeePerGas = 1_000_000_000,
+                MaxFeePerGas = 50_000_000_000,
+                GasLimit = 21_000,
+                To = Address.FromUInt64(0xf011_0000UL),
+                Value = 7,
+            }, DevnetKeys.Account(1));
+            var hash = (await devnet.CallAsync(full, "eth_sendRawTransaction", "0x" + Convert.ToHexString(tx.Encoded).ToLowerInvariant())).GetString();
+            Assert.Equal(tx.Hash.ToString(), hash, ignoreCase: true);
+            JsonElement onFull, onValidator;
+            while (true)
+            {
+                ct.ThrowIfCancellationRequested();
+                onFull = await devnet.CallAsync(full, "eth_getTransactionReceipt", hash);
+                onValidator = await devnet.CallAsync(0, "eth_getTransactionReceipt", hash);
+                if (onFull.ValueKind == JsonValueKind.Object && onValidator.ValueKind == JsonValueKind.Object) break;
+                await Task.Delay(250, ct);
+            }
+            Assert.Equal(onValidator.GetProperty("blockHash").GetString(), onFull.GetProperty("blockHash").GetString());
+            Assert.Equal("0x1", onFull.GetProperty("status").GetString());
+        }
+        catch (Exception e) when (e is OperationCanceledException or Xunit.Sdk.XunitException)
+        {
+            output.WriteLine(devnet.Diagnostics());
+            throw;
+        }
+    }
+
+    private static async Task<ulong> WaitForHeightAsync(DevnetCluster devnet, string jsonRpc, ulong height, NodeProcess node, CancellationToken ct)
+    {
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (node.HasExited) throw new Xunit.Sdk.XunitException($"the full node exited with code {node.Process.ExitCode}:\n{node.Log()}");
+            try
+            {
+                var current = DevnetCluster.ParseQuantity((await devnet.CallAsync(jsonRpc, "eth_blockNumber")).GetString()!);
+                if (current >= height) return current;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet, or busy.
+            }
+            await Task.Delay(250, ct);
         }
     }
 }
