@@ -47,6 +47,7 @@ public sealed class BftDriver : IBlockProducer
     private readonly Channel<DriverWork> _inbox = Channel.CreateUnbounded<DriverWork>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<Hash256, ExecutedBlock> _executed = new();
     private readonly BlockSyncer _syncer;
+    private readonly CatchUpPolicy _catchUp = new();
     private ProposerPriorityQueue _proposers = null!;
     private long _heightStarted;
 
@@ -196,7 +197,7 @@ public sealed class BftDriver : IBlockProducer
             case NewRoundStepMessage position:
                 // A peer at height h has committed h - 1.
                 if (position.Height > 0) _p2p.ReportPeerHeight(from, position.Height - 1);
-                if (position.Height <= _engine.Height)
+                if (position.Height <= _engine.Height && _catchUp.ShouldAnswer(from, position, _engine.Height, _engine.Round))
                     foreach (var m in _engine.CatchUpMessagesFor(position.Height, position.Round))
                         Publish(m);
                 break;
