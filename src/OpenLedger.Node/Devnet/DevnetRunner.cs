@@ -115,10 +115,10 @@ public sealed class DevnetRunner(string directory, int validators, int accounts,
     private static NodeConfig LoopbackConfig(string name) => new()
     {
         Moniker = name,
-        GrpcListen = $"127.0.0.1:{FreePorts.Pick()}",
-        JsonRpcListen = $"127.0.0.1:{FreePorts.Pick()}",
-        MetricsListen = $"127.0.0.1:{FreePorts.Pick()}",
-        P2PListen = $"/ip4/127.0.0.1/tcp/{FreePorts.Pick()}",
+        GrpcListen = $"127.0.0.1:{DevnetPorts.Pick()}",
+        JsonRpcListen = $"127.0.0.1:{DevnetPorts.Pick()}",
+        MetricsListen = $"127.0.0.1:{DevnetPorts.Pick()}",
+        P2PListen = $"/ip4/127.0.0.1/tcp/{DevnetPorts.Pick()}",
     };
 
     private static NodeConfig ContainerConfig(string name) => new()

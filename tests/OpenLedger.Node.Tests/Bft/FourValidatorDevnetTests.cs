@@ -133,7 +133,7 @@ public sealed class FourValidatorDevnetTests(RunningDevnetFixture fixture, ITest
         var ct = budget.Token;
         var devnet = fixture.Devnet;
         var home = Path.Combine(devnet.Home, "fullnode");
-        var jsonRpc = $"127.0.0.1:{OpenLedger.Node.Hosting.FreePorts.Pick()}";
+        var jsonRpc = $"127.0.0.1:{DevnetPorts.Pick()}";
         var full = "http://" + jsonRpc;
         try
         {
@@ -144,10 +144,10 @@ public sealed class FourValidatorDevnetTests(RunningDevnetFixture fixture, ITest
             [
                 "node", "--genesis", devnet.Manifest.Genesis, "--home", home,
                 "--bootnodes", string.Join(",", devnet.Manifest.Nodes.Select(n => n.P2P)),
-                "--p2p-listen", $"/ip4/127.0.0.1/tcp/{OpenLedger.Node.Hosting.FreePorts.Pick()}",
+                "--p2p-listen", $"/ip4/127.0.0.1/tcp/{DevnetPorts.Pick()}",
                 "--jsonrpc-listen", jsonRpc,
-                "--grpc-listen", $"127.0.0.1:{OpenLedger.Node.Hosting.FreePorts.Pick()}",
-                "--metrics-listen", $"127.0.0.1:{OpenLedger.Node.Hosting.FreePorts.Pick()}",
+                "--grpc-listen", $"127.0.0.1:{DevnetPorts.Pick()}",
+                "--metrics-listen", $"127.0.0.1:{DevnetPorts.Pick()}",
             ], Path.Combine(devnet.Home, "fullnode.log"));
 
             // 1. It reaches the head the validators had when it joined.
