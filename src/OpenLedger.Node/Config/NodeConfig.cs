@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using OpenLedger.Execution.Json;
 
 namespace OpenLedger.Node.Config;
@@ -14,6 +15,8 @@ public sealed record NodeConfig
     public string DataDirectory { get; init; } = "data";
     public string NodeKeyFile { get; init; } = "keys/node_key.json";
     /// <summary>The validator's consensus key; a node without one (or not in the set) follows the chain as a full node.</summary>
+    /// <remarks>Written even when null: a missing property would read back as the default key file.</remarks>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? ConsensusKeyFile { get; init; } = DefaultConsensusKeyFile;
     public string GrpcListen { get; init; } = "127.0.0.1:9090";
     public string JsonRpcListen { get; init; } = "127.0.0.1:8545";
