@@ -118,7 +118,6 @@ public sealed class NodeJsInteropTests(ITestOutputHelper output)
         catch (Exception e) when (e is Xunit.Sdk.XunitException or TimeoutException or InvalidOperationException)
         {
             output.WriteLine(devnet.Diagnostics());
-            if (File.Exists(Path.Combine(devnet.Manifest.Nodes[0].Home, "restart.log"))) output.WriteLine(devnet.RestartLog(0));
             throw;
         }
     }

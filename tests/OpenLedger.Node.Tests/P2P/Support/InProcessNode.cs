@@ -57,7 +57,7 @@ public sealed class InProcessNode : IAsyncDisposable
         var node = new InProcessNode(name, home, chain, pool, p2p, sink);
         if (follow)
         {
-            var follower = new ChainFollower(chain, pool, p2p, log);
+            var follower = new ChainFollower(chain, new BlockSyncer(chain, pool, p2p, log), p2p, log);
             node._follower = Task.Run(() => follower.RunAsync(node._stop.Token));
         }
         return node;
