@@ -206,7 +206,7 @@ public sealed class BftDriver : IBlockProducer
 
     private async Task OnAnnounceTickAsync(CancellationToken ct)
     {
-        if (_p2p.HighestPeer() is { } best && best.Height >= _chain.Head.Number + 2)
+        if (_p2p.HighestPeer() is { } best && BlockSyncTrigger.ShouldSync(_chain.Head.Number, best.Height, _time.GetElapsedTime(_heightStarted)))
         {
             await SyncAsync(best.Peer, best.Height, ct);
             return;
