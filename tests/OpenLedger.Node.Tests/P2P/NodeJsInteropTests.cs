@@ -45,6 +45,9 @@ public sealed class NodeJsInteropTests(ITestOutputHelper output)
             Assert.Equal("inbound", (string?)dialled["direction"]);
             Assert.Equal("/noise", (string?)dialled["encryption"]);
             Assert.Equal("/yamux/1.0.0", (string?)dialled["multiplexer"]);
+            // The p2p listener comes up before the RPC servers: wait until the restarted node answers JSON-RPC.
+            using (var rpcUp = new CancellationTokenSource(TimeSpan.FromSeconds(90)))
+                await devnet.WaitForHeightAsync([0], 1, rpcUp.Token);
 
             // A js peer dials the node: Noise + Yamux, identify and ping answer.
             var dial = await peerB.CommandAsync(new JsonObject { ["cmd"] = "dial", ["addr"] = nodeAddress }, TimeSpan.FromSeconds(30));
