@@ -1,3 +1,4 @@
+using OpenLedger.Node.Tests.EndToEnd.Support;
 using Xunit;
 
 namespace OpenLedger.Node.Tests.Support;
@@ -14,7 +15,7 @@ public class ProcessRunnerTests
         Assert.True(result.Elapsed < TimeSpan.FromSeconds(20), result.ToString());
         var grandchild = int.Parse(result.StandardOutput.Trim());
         await Task.Delay(200);
-        Assert.False(IsAlive(grandchild), $"process {grandchild} survived the kill");
+        Assert.False(DevnetProcess.IsAlive(grandchild), $"process {grandchild} survived the kill");
     }
 
     [Fact]
@@ -26,22 +27,5 @@ public class ProcessRunnerTests
         Assert.Equal(3, result.ExitCode);
         Assert.Equal("out\n", result.StandardOutput);
         Assert.Equal("err\n", result.StandardError);
-    }
-
-    private static bool IsAlive(int pid)
-    {
-        // A zombie (reaped later by init) counts as gone: /proc/<pid>/stat state 'Z'.
-        var stat = $"/proc/{pid}/stat";
-        if (!File.Exists(stat)) return false;
-        try
-        {
-            var text = File.ReadAllText(stat);
-            var state = text[(text.LastIndexOf(')') + 2)..].Split(' ')[0];
-            return state != "Z" && state != "X";
-        }
-        catch (IOException)
-        {
-            return false;
-        }
     }
 }
