@@ -154,14 +154,15 @@ public sealed class FourValidatorDevnetTests(RunningDevnetFixture fixture, ITest
             var height = await WaitForHeightAsync(devnet, full, headAtJoin, node, ct);
             output.WriteLine($"full node at {height} (validators were at {headAtJoin} when it started)");
 
-            // 2. It keeps up: twice in a row it reaches the height node0 has at that moment, block by block.
+            // 2. It keeps up: twice in a row it goes past the height node0 has at that moment. Whether it fetched
+            // those blocks one at a time ("Followed block") or two at once (it woke a block late, common on a
+            // loaded machine) is timing, not behaviour, so the log wording is not asserted.
             for (var round = 0; round < 2; round++)
             {
                 var target = await devnet.BlockNumberAsync(0);
                 height = await WaitForHeightAsync(devnet, full, target + 1, node, ct);
                 output.WriteLine($"full node at {height}, node0 was at {target}");
             }
-            Assert.Contains("Followed block ", node.Log(), StringComparison.Ordinal);
 
             // 3. The same block at every height, over its own JSON-RPC.
             await devnet.AssertSameHashesAsync([full, devnet.Manifest.Nodes[0].JsonRpc], height, ct);
