@@ -3,19 +3,32 @@ namespace OpenLedger.Node.Bench;
 /// <summary>What `openledger bench` prints at the end, as one JSON object.</summary>
 public sealed record BenchReport
 {
-    public required int Transactions { get; init; }
-    public required int Senders { get; init; }
+    /// <summary>"transfers" or "modules".</summary>
+    public required string Mix { get; init; }
+    /// <summary>"grpc" or "jsonrpc".</summary>
     public required string Via { get; init; }
+    public required int Transactions { get; init; }
+    /// <summary>How many transactions of each kind (transfer; contribute, settleInference, delegate).</summary>
+    public required IReadOnlyDictionary<string, int> Calls { get; init; }
+    public required int Senders { get; init; }
     public required double SubmitTxPerSec { get; init; }
+    /// <summary>Committed transactions (successful or not) per second, from the first submission to the last commit.</summary>
     public required double CommittedTxPerSec { get; init; }
     public required double P50LatencyMs { get; init; }
     public required double P99LatencyMs { get; init; }
+    /// <summary>Blocks that held at least one of the run's transactions.</summary>
     public required int Blocks { get; init; }
     public required double TxPerBlock { get; init; }
     public double? NodePeakRssMiB { get; init; }
     public required double RecoverPerSecOneCore { get; init; }
     /// <summary>committedTxPerSec / recoverPerSecOneCore: the fraction of one core's signature-recovery limit reached.</summary>
     public required double Ratio { get; init; }
+    public required int Committed { get; init; }
+    /// <summary>Transactions the node refused at submission.</summary>
     public required int Rejected { get; init; }
+    /// <summary>Committed transactions whose receipt has status 0 (reverted or out of gas). The bench exits non-zero if any.</summary>
+    public required int Failed { get; init; }
+    /// <summary>Up to five refusals or failures with the node's reason, to act on.</summary>
+    public required IReadOnlyList<string> Errors { get; init; }
     public required double ElapsedSeconds { get; init; }
 }

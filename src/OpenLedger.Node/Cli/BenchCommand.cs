@@ -13,15 +13,29 @@ public static class BenchCommand
         var devnet = new Option<string?>("--devnet") { Description = "A running devnet's directory (uses node0 and dev account 0)" };
         var grpc = new Option<string?>("--grpc") { Description = "Or any node's gRPC endpoint (with --key)" };
         var key = new Option<string?>("--key") { Description = "Funding account's private key (with --grpc)" };
-        var txs = new Option<int>("--txs") { Description = "Transfers to send", DefaultValueFactory = _ => 20_000 };
+        var txs = new Option<int>("--txs") { Description = "Transactions to send", DefaultValueFactory = _ => 20_000 };
         var senders = new Option<int>("--senders") { Description = "Distinct sending accounts", DefaultValueFactory = _ => 200 };
+        var mix = new Option<string>("--mix")
+        {
+            Description = "transfers: OPEN transfers; modules: equal parts contribute, settleInference (16 influence entries) and delegate",
+            DefaultValueFactory = _ => "transfers",
+        };
+        mix.AcceptOnlyFromAmong("transfers", "modules");
+        var via = new Option<string>("--via")
+        {
+            Description = "grpc: one BroadcastStream; jsonrpc: batches of eth_sendRawTransaction",
+            DefaultValueFactory = _ => "grpc",
+        };
+        via.AcceptOnlyFromAmong("grpc", "jsonrpc");
+        var jsonRpc = new Option<string?>("--jsonrpc") { Description = "With --grpc and --via jsonrpc: the node's JSON-RPC URL, e.g. http://127.0.0.1:8545" };
+        var batchSize = new Option<int>("--batch-size") { Description = "With --via jsonrpc: requests per JSON-RPC batch", DefaultValueFactory = _ => 250 };
         var scaling = new Option<bool>("--scaling") { Description = "Instead: in-process block execution time at --accounts, block replay speed and RSS (no devnet needed)" };
         var accounts = new Option<string>("--accounts") { Description = "With --scaling: account counts, comma-separated", DefaultValueFactory = _ => "10000,100000,1000000" };
         var syncBlocks = new Option<int>("--sync-blocks") { Description = "With --scaling: blocks to build and replay (0 skips)", DefaultValueFactory = _ => 500 };
         var syncTxs = new Option<int>("--sync-txs") { Description = "With --scaling: transfers per replayed block", DefaultValueFactory = _ => 200 };
-        var command = new Command("bench", "Send a burst of pre-signed transfers and report throughput and latency as JSON")
+        var command = new Command("bench", "Send a burst of pre-signed transactions and report throughput and latency as JSON")
         {
-            devnet, grpc, key, txs, senders, scaling, accounts, syncBlocks, syncTxs,
+            devnet, grpc, key, txs, senders, mix, via, jsonRpc, batchSize, scaling, accounts, syncBlocks, syncTxs,
         };
         command.SetAction((r, ct) => CliErrors.RunAsync(async () =>
         {
@@ -36,10 +50,12 @@ public static class BenchCommand
             string endpoint;
             PrivateKey funder;
             int? pid = null;
+            var jsonRpcUrl = r.GetValue(jsonRpc);
             if (r.GetValue(devnet) is { } dir)
             {
                 var manifest = DevnetManifest.Load(Path.Combine(dir, "devnet.json"));
                 endpoint = manifest.Nodes[0].Grpc;
+                jsonRpcUrl ??= manifest.Nodes[0].JsonRpc;
                 funder = PrivateKey.FromHex(manifest.Accounts[0].PrivateKey);
                 pid = ReadPid(manifest.Nodes[0].Home);
             }
@@ -49,10 +65,21 @@ public static class BenchCommand
                 funder = PrivateKey.FromHex(r.GetValue(key) ?? throw new CliException("--grpc needs --key (the funding account)"));
             }
             if (r.GetValue(txs) < 1 || r.GetValue(senders) < 1) throw new CliException("--txs and --senders must be at least 1");
+            var options = new BenchOptions
+            {
+                Transactions = r.GetValue(txs),
+                Senders = r.GetValue(senders),
+                Mix = r.GetValue(mix) == "modules" ? BenchMix.Modules : BenchMix.Transfers,
+                Via = r.GetValue(via) == "jsonrpc" ? BenchVia.JsonRpc : BenchVia.Grpc,
+                JsonRpcUrl = jsonRpcUrl,
+                JsonRpcBatchSize = r.GetValue(batchSize) is >= 1 and <= 1000 ? r.GetValue(batchSize) : throw new CliException("--batch-size must be 1..1000 (the node's JSON-RPC batch limit)"),
+                NodeProcessId = pid,
+            };
             using var client = new WalletClient(endpoint);
-            var report = await new BenchRunner(client, funder, r.GetValue(txs), r.GetValue(senders), pid, Console.Error).RunAsync(ct);
+            var report = await new BenchRunner(client, funder, options, Console.Error).RunAsync(ct);
             Console.WriteLine(BenchRunner.ToJson(report));
-            return 0;
+            // Every transaction must have been admitted and succeeded; otherwise the figures describe a different load.
+            return report.Failed > 0 || report.Rejected > 0 ? 1 : 0;
         }));
         return command;
     }

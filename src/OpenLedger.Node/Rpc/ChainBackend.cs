@@ -113,9 +113,11 @@ public sealed class ChainBackend : INodeBackend
     public ValueTask<IReadOnlyList<SubmitResult>> SubmitTransactionsAsync(IReadOnlyList<ReadOnlyMemory<byte>> rawTransactions, CancellationToken cancellationToken)
     {
         var results = new SubmitResult[rawTransactions.Count];
-        if (_network.IsSyncing)
+        // The same rule as a single submission, so a JSON-RPC batch is refused exactly when its requests one by one would be.
+        if (_network.IsSyncing && _network.SyncTargetHeight > _chain.Head.Number + MaxAdmissionLagBlocks)
         {
-            Array.Fill(results, SubmitResult.Reject(TxRejectionReason.Syncing, "the node is still syncing; try again when it has caught up"));
+            Array.Fill(results, SubmitResult.Reject(TxRejectionReason.Syncing,
+                $"the node is still syncing (at block {_chain.Head.Number} of {_network.SyncTargetHeight}); try again when it has caught up"));
             return ValueTask.FromResult<IReadOnlyList<SubmitResult>>(results);
         }
         var decoded = new List<Transaction>(rawTransactions.Count);

@@ -42,7 +42,7 @@ public sealed class EthJsonRpcMethods
             ["eth_feeHistory"] = Sync(FeeHistory),
             ["eth_call"] = Sync(Call),
             ["eth_estimateGas"] = Sync(EstimateGas),
-            ["eth_sendRawTransaction"] = SendRawTransaction,
+            [SendRawTransactionMethod] = SendRawTransaction,
             ["eth_getTransactionByHash"] = Sync(GetTransactionByHash),
             ["eth_getTransactionReceipt"] = Sync(GetTransactionReceipt),
             ["eth_getBlockByNumber"] = Sync(GetBlockByNumber),
@@ -306,10 +306,31 @@ public sealed class EthJsonRpcMethods
 
     private async ValueTask<JsonNode?> SendRawTransaction(EthParams p, CancellationToken cancellationToken)
     {
+        var raw = RawTransactionArgument(p);
+        return SubmitAnswer(await _backend.SubmitTransactionAsync(raw, cancellationToken));
+    }
+
+    public const string SendRawTransactionMethod = "eth_sendRawTransaction";
+
+    /// <summary>The signed transaction bytes of an eth_sendRawTransaction request; <see cref="JsonRpcException"/> when they are not usable.</summary>
+    public static byte[] RawTransactionArgument(EthParams p)
+    {
         p.ExpectAtMost(1);
         var raw = p.Data(0);
         if (raw.Length == 0) throw JsonRpcException.InvalidArgument(0, "empty transaction: expected the signed transaction bytes");
-        var result = await _backend.SubmitTransactionAsync(raw, cancellationToken);
+        return raw;
+    }
+
+    /// <summary>
+    /// Admits the transactions of several eth_sendRawTransaction requests as one batch (the backend recovers their
+    /// senders in parallel and admits them in order): one result per transaction, in the order given.
+    /// </summary>
+    public ValueTask<IReadOnlyList<SubmitResult>> SubmitRawTransactionsAsync(IReadOnlyList<ReadOnlyMemory<byte>> rawTransactions, CancellationToken cancellationToken) =>
+        _backend.SubmitTransactionsAsync(rawTransactions, cancellationToken);
+
+    /// <summary>eth_sendRawTransaction's answer to an admission result: the hash, or <see cref="JsonRpcException"/> with go-ethereum's text.</summary>
+    public static JsonNode SubmitAnswer(SubmitResult result)
+    {
         if (!result.Accepted) throw new JsonRpcException(JsonRpcErrorCodes.ServerError, TxRejections.FullMessage(result));
         return result.Hash?.ToString() ?? throw new InvalidOperationException("the backend accepted a transaction without a hash");
     }

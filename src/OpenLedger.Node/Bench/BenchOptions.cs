@@ -1,0 +1,16 @@
+namespace OpenLedger.Node.Bench;
+
+/// <summary>One `openledger bench` run against a node.</summary>
+public sealed record BenchOptions
+{
+    public required int Transactions { get; init; }
+    public required int Senders { get; init; }
+    public BenchMix Mix { get; init; } = BenchMix.Transfers;
+    public BenchVia Via { get; init; } = BenchVia.Grpc;
+    /// <summary>The node's JSON-RPC URL; needed with <see cref="BenchVia.JsonRpc"/>.</summary>
+    public string? JsonRpcUrl { get; init; }
+    /// <summary>eth_sendRawTransaction requests per JSON-RPC batch.</summary>
+    public int JsonRpcBatchSize { get; init; } = 250;
+    /// <summary>The node's process id when it runs on this machine (its peak RSS is read from /proc).</summary>
+    public int? NodeProcessId { get; init; }
+}

@@ -1,0 +1,11 @@
+using OpenLedger.Core.Transactions;
+
+namespace OpenLedger.Node.Bench;
+
+/// <summary>Sends a run's transactions to the node as fast as it takes them; <c>sending</c> is called just before each leaves.</summary>
+public interface ITransactionSubmitter
+{
+    string Name { get; }
+
+    Task<SubmitSummary> SubmitAsync(IReadOnlyList<Transaction> transactions, Action<Transaction> sending, CancellationToken ct);
+}
