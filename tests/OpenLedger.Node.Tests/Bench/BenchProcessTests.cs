@@ -1,0 +1,66 @@
+using System.Text.Json;
+using OpenLedger.Node.Tests.Bft;
+using OpenLedger.Node.Tests.Support;
+using Xunit;
+
+namespace OpenLedger.Node.Tests.Bench;
+
+/// <summary>
+/// `openledger bench` against a one-validator devnet: transfers over JSON-RPC batches, then the module-call mix
+/// over gRPC on the same devnet. Every transaction must be committed and succeed, and the report must add up.
+/// </summary>
+[Collection(BftDevnetCollection.Name)]
+public sealed class BenchProcessTests
+{
+    private static readonly TimeSpan BenchTimeout = TimeSpan.FromMinutes(4);
+
+    [Fact]
+    public async Task Bench_commits_every_transfer_over_jsonrpc_and_every_module_call_over_grpc()
+    {
+        await using var devnet = await DevnetCluster.StartAsync(1, accounts: 1, readyTimeout: TimeSpan.FromSeconds(90));
+
+        var transfers = await RunBenchAsync(devnet, "--via", "jsonrpc");
+        AssertSane(transfers, "transfers", "jsonrpc");
+        Assert.Equal(300, transfers.GetProperty("calls").GetProperty("transfer").GetInt32());
+
+        var modules = await RunBenchAsync(devnet, "--mix", "modules");
+        AssertSane(modules, "modules", "grpc");
+        var calls = modules.GetProperty("calls");
+        // Ten senders, kind = sender index mod 3: four contribute, three settle, three delegate; 30 calls each.
+        Assert.Equal(120, calls.GetProperty("contribute").GetInt32());
+        Assert.Equal(90, calls.GetProperty("settleInference").GetInt32());
+        Assert.Equal(90, calls.GetProperty("delegate").GetInt32());
+    }
+
+    private static async Task<JsonElement> RunBenchAsync(DevnetCluster devnet, params string[] options)
+    {
+        var result = await ProcessRunner.RunOpenLedgerAsync(["bench", "--devnet", devnet.Home, "--txs", "300", "--senders", "10", .. options], BenchTimeout);
+        Assert.False(result.TimedOut, $"bench {string.Join(' ', options)} did not finish: {result}");
+        Assert.True(result.ExitCode == 0, $"bench {string.Join(' ', options)} failed: {result}");
+        using var report = JsonDocument.Parse(result.StandardOutput);
+        return report.RootElement.Clone();
+    }
+
+    private static void AssertSane(JsonElement report, string mix, string via)
+    {
+        Assert.Equal(mix, report.GetProperty("mix").GetString());
+        Assert.Equal(via, report.GetProperty("via").GetString());
+        Assert.Equal(300, report.GetProperty("transactions").GetInt32());
+        Assert.Equal(300, report.GetProperty("committed").GetInt32());
+        Assert.Equal(0, report.GetProperty("rejected").GetInt32());
+        Assert.Equal(0, report.GetProperty("failed").GetInt32());
+        Assert.Empty(report.GetProperty("errors").EnumerateArray());
+        var blocks = report.GetProperty("blocks").GetInt32();
+        Assert.InRange(blocks, 1, 300);
+        Assert.Equal(Math.Round(300.0 / blocks, 1), report.GetProperty("txPerBlock").GetDouble());
+        var committedPerSec = report.GetProperty("committedTxPerSec").GetDouble();
+        var recoverPerSec = report.GetProperty("recoverPerSecOneCore").GetDouble();
+        Assert.True(committedPerSec > 0 && recoverPerSec > 0, $"rates must be positive: {report}");
+        Assert.True(report.GetProperty("submitTxPerSec").GetDouble() > 0);
+        Assert.InRange(report.GetProperty("ratio").GetDouble(), 0.0001, 100);
+        Assert.Equal(committedPerSec / recoverPerSec, report.GetProperty("ratio").GetDouble(), tolerance: 0.001);
+        var p50 = report.GetProperty("p50LatencyMs").GetDouble();
+        Assert.True(p50 > 0 && p50 <= report.GetProperty("p99LatencyMs").GetDouble(), $"latencies: {report}");
+        Assert.True(report.GetProperty("nodePeakRssMiB").GetDouble() > 0);
+    }
+}
