@@ -136,7 +136,9 @@ public sealed class GrpcQueryServiceTests(RpcServerFixture server) : IClassFixtu
         var inference = await Client.GetInferenceAsync(new GetInferenceRequest { RequestId = 1 });
         Assert.Equal(InferenceStatus.Settled, inference.Status);
         Assert.Equal("3000000000000000", inference.Fee);
-        Assert.Equal(["60", "40"], inference.Influence);
+        var payout = Assert.Single(inference.Payouts);
+        Assert.Equal((Alice, "1800000000000000", PayoutRole.Contributor), (payout.Recipient, payout.Amount, payout.Role));
+        Assert.Equal("1000000000000000", inference.PlatformFee);
 
         var rewards = await Client.GetRewardsAsync(new GetRewardsRequest { Address = Alice });
         Assert.Equal("123", rewards.Claimable);

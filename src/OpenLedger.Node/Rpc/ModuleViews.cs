@@ -194,6 +194,18 @@ public sealed class ModuleViews(ModuleRegistry modules)
         SettledHeight = r.SettledAt,
         ChallengeDeadlineHeight = r.UnlockAt,
         ChallengeId = r.ChallengeId,
+        PlatformFee = r.PlatformFee.ToString(CultureInfo.InvariantCulture),
+        StakerShare = r.StakerShare.ToString(CultureInfo.InvariantCulture),
+        Dust = r.Dust.ToString(CultureInfo.InvariantCulture),
+        Payouts =
+        {
+            r.Recipients.Select((recipient, i) => new V1.InferencePayout
+            {
+                Recipient = recipient.ToChecksumString(),
+                Amount = r.Amounts[i].ToString(CultureInfo.InvariantCulture),
+                Role = (V1.PayoutRole)(int)r.Roles[i],
+            }),
+        },
     };
 
     private static V1.Rewards Rewards(IWorldState state, Address account)

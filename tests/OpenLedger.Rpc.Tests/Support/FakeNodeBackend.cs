@@ -322,7 +322,7 @@ public sealed class FakeNodeBackend : INodeBackend
             _ => null,
         },
         ("models", "inference") => arguments["id"] == "1"
-            ? $$"""{"id":"1","modelId":"1","requester":"{{Bob}}","maxFee":"5000000000000000","status":"INFERENCE_STATUS_SETTLED","fee":"3000000000000000","inputTokens":100,"outputTokens":200,"influence":["60","40"],"contributionIds":["1","2"]}"""
+            ? $$"""{"id":"1","modelId":"1","requester":"{{Bob}}","maxFee":"5000000000000000","status":"INFERENCE_STATUS_SETTLED","fee":"3000000000000000","inputTokens":100,"outputTokens":200,"platformFee":"1000000000000000","stakerShare":"200000000000000","dust":"0","payouts":[{"recipient":"{{Alice}}","amount":"1800000000000000","role":"PAYOUT_ROLE_CONTRIBUTOR"}]}"""
             : null,
         ("rewards", "rewards") => arguments["address"] == Alice.ToString()
             ? $$"""{"address":"{{Alice}}","claimable":"123","locked":"45","earnedAsContributor":"100","earnedAsModelOwner":"68","stakingRewards":"7"}"""

@@ -227,5 +227,11 @@ for (const c of checks) if (!c.ok) log(`MISMATCH ${c.name}: expected ${c.expecte
 console.log(JSON.stringify({
   ok, B, epochLength: E, unlockEpochEnd, challengeBlock: challenged.receipt.blockNumber, voteBlock: voted.receipt.blockNumber,
   transactions: sent.length, baseFeesBurned: baseFeesBurned.toString(), tips: tips.toString(), checks,
+  // The ids the chain assigned, so the caller can read the same objects back through the gRPC QueryService.
+  ids: {
+    datanet: datanetId.toString(), contributions: [cA, cB, cC].map(String), baseModel: baseId.toString(),
+    adapterModel: adapterId.toString(), requests: requestIds.map(String), challenge: challengeId.toString(),
+  },
+  fee: need("fee").toString(), royaltyBps: need("royaltyBps").toString(), claims: Object.fromEntries(claims.map(([r, a]) => [r, a.toString()])),
 }));
 process.exit(ok ? 0 : 1);
