@@ -26,6 +26,8 @@ public sealed class Blockchain
     private readonly BlockExecutor _executor;
     private readonly Func<IWorldState, ChainParameters> _loadParameters;
     private static readonly byte[] FlatStateMarker = "flat-state/v1"u8.ToArray();
+    /// <summary>Meta key of <see cref="GenesisDocument.ContentDigest"/> of the genesis the database was created from.</summary>
+    private static readonly byte[] GenesisDigestKey = "genesis-digest/v1"u8.ToArray();
     private volatile ChainSnapshot _snapshot;
     private bool _hasFlatState;
 
@@ -79,22 +81,19 @@ public sealed class Blockchain
         if (store.HeadHash is { } headHash)
         {
             var head = store.GetHeader(headHash) ?? throw new StorageException($"the head block {headHash} is missing from the database");
-            var genesisHash = store.GetHash(0);
-            var expected = GenesisBlockBuilder.Build(genesis, modules, new KeyValueTrieNodeStore(new MemoryStore())).Block.Hash;
-            if (genesisHash != expected)
-                throw new GenesisException($"the database was created from a different genesis (block 0 is {genesisHash}, this genesis file gives {expected})");
+            CheckGenesis(db, store, genesis, modules);
             var next = store.GetValidatorSet(head.NextValidatorSetHash)
                        ?? throw new StorageException($"validator set {head.NextValidatorSetHash} of the head block is missing");
             var state = new WorldState(new TrieStateBackend(nodes, head.StateRoot));
             return new Blockchain(store, nodes, genesis, executor, loadParameters, new ChainSnapshot(head, next, loadParameters(state)));
         }
 
-        var built = GenesisBlockBuilder.Build(genesis, modules, nodes);
+        // The state goes into the store in chunks first; this synced batch (block 0, head) makes it all durable.
+        var built = GenesisBlockBuilder.BuildInto(db, genesis, modules);
         using (var batch = db.CreateBatch())
         {
-            built.State.CommitTo(new WriteBatchTrieNodeSink(batch));
-            built.State.CommitFlatState(batch);
             batch.Put(DbColumn.Meta, FlatStateMarker, [1]);
+            batch.Put(DbColumn.Meta, GenesisDigestKey, genesis.ContentDigest().Bytes);
             store.WriteValidatorSet(batch, built.Validators);
             store.WriteBlock(batch, built.Block, built.Block.Encode(), [], Commit.Empty);
             db.Write(batch, sync: true);
@@ -102,6 +101,25 @@ public sealed class Blockchain
         var genesisState = new WorldState(new TrieStateBackend(nodes, built.Block.Header.StateRoot));
         return new Blockchain(store, nodes, genesis, executor, loadParameters,
             new ChainSnapshot(built.Block.Header, built.Validators, loadParameters(genesisState)));
+    }
+
+    /// <summary>
+    /// Refuses a database created from another genesis. The digest of the genesis document stored with block 0 is
+    /// compared first, so a restart does not rebuild the genesis state. Without a matching digest (a database from
+    /// before the digest was stored, or a document that changed in ways the state may not see, such as a new default
+    /// parameter) block 0 is rebuilt into the store, trie nodes only, and compared by hash; on a match the digest is
+    /// stored for the next start. Trie nodes are content-addressed, so this rebuild changes nothing the chain reads.
+    /// </summary>
+    private static void CheckGenesis(IKeyValueStore db, BlockStore store, GenesisDocument genesis, ModuleRegistry modules)
+    {
+        var genesisHash = store.GetHash(0) ?? throw new StorageException("block 0 is missing from the database");
+        var digest = genesis.ContentDigest();
+        if (db.Get(DbColumn.Meta, GenesisDigestKey) is { } stored && new Hash256(stored) == digest) return;
+        var expected = GenesisBlockBuilder.BuildInto(db, genesis, modules, writeFlatState: false).Block.Hash;
+        if (genesisHash != expected)
+            throw new GenesisException($"the database was created from a different genesis (block 0 is {genesisHash}, this genesis file gives {expected}); " +
+                                       "start the node with the genesis file it was created with, or use a new data directory");
+        db.Put(DbColumn.Meta, GenesisDigestKey, digest.Bytes, sync: true);
     }
 
     /// <summary>A read-only view of committed state at <paramref name="stateRoot"/> (the head's by default).</summary>

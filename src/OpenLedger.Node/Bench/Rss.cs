@@ -9,6 +9,23 @@ public static class Rss
 
     public static double PeakMiB(int? pid = null) => Read(pid, "VmHWM:");
 
+    /// <summary>
+    /// Resets this process's peak (VmHWM) to its current RSS, so <see cref="PeakMiB"/> then reports the peak of what
+    /// follows (Linux: writing 5 to /proc/self/clear_refs). False where that is not possible.
+    /// </summary>
+    public static bool ResetPeak()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private static double Read(int? pid, string field)
     {
         try

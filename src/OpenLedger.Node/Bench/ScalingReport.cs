@@ -7,6 +7,7 @@ public sealed record ScalingReport
     /// <summary>Median build time at the largest account count ÷ at the smallest (target ≤ 2).</summary>
     public double? BuildRatioLargestToSmallest { get; init; }
     public Sync? Replay { get; init; }
+    /// <summary>VmHWM when the report is made; each phase resets it first, so see the per-phase peaks for the genesis.</summary>
     public double PeakRssMiB { get; init; }
 
     public sealed record BlockExecution
@@ -19,8 +20,16 @@ public sealed record ScalingReport
         public double MedianBuildMs { get; init; }
         /// <summary>CommitBlock: one synced RocksDB write batch (trie nodes, flat state, block, receipts, commit).</summary>
         public double MedianCommitMs { get; init; }
-        /// <summary>Right after building the genesis state in memory and writing it (the process's transient peak).</summary>
+        /// <summary>The bench process before creating the chain (it holds the genesis document, as a node does).</summary>
+        public double RssBeforeGenesisMiB { get; init; }
+        /// <summary>Peak RSS (VmHWM, reset before) while creating the chain from genesis: what a new node peaks at. Null where the peak cannot be reset.</summary>
+        public double? GenesisPeakRssMiB { get; init; }
+        /// <summary>Right after creating the chain from genesis.</summary>
         public double RssAfterGenesisMiB { get; init; }
+        /// <summary>Opening the existing database again (a node restart), in seconds.</summary>
+        public double ReopenSeconds { get; init; }
+        /// <summary>Peak RSS while reopening (VmHWM, reset before).</summary>
+        public double? ReopenPeakRssMiB { get; init; }
         /// <summary>After a full compacting GC: what the opened chain itself keeps.</summary>
         public double RssSettledMiB { get; init; }
         public double RssAfterBlocksMiB { get; init; }

@@ -17,6 +17,9 @@ public sealed class ScalingBenchTests : IDisposable
         Assert.Equal(200, execution.Accounts);
         Assert.Equal(2, execution.Blocks);
         Assert.True(execution.MedianBuildMs > 0);
+        Assert.True(execution.GenesisPeakRssMiB > 0);
+        Assert.True(execution.ReopenPeakRssMiB > 0);
+        Assert.Contains("reopened in", progress.ToString(), StringComparison.Ordinal);
 
         // MeasureSync throws if a replayed block does not verify or the replay ends at another height.
         var sync = bench.MeasureSync(blocks: 4, transfersPerBlock: 5, Path.Combine(_dir, "sync"));
