@@ -37,8 +37,10 @@ public static class BenchCommand
         {
             devnet, grpc, key, txs, senders, mix, via, jsonRpc, batchSize, scaling, accounts, syncBlocks, syncTxs,
         };
+        var longRuns = LongRunBenchOptions.AddTo(command);
         command.SetAction((r, ct) => CliErrors.RunAsync(async () =>
         {
+            if (await longRuns.RunAsync(r, ct) is { } longRunExit) return longRunExit;
             if (r.GetValue(scaling))
             {
                 var counts = r.GetValue(accounts)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
