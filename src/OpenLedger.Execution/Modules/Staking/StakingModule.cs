@@ -21,6 +21,13 @@ public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStaking
 
     public const int MaxMonikerBytes = 70;
 
+    /// <summary>
+    /// Unbonding entries per (delegator, validator) and redelegations per (delegator, source, destination) that may
+    /// be pending at once (Cosmos SDK's MaxEntries default). Bounds what one account can make a slash or its own
+    /// fixed-gas calls walk.
+    /// </summary>
+    public const int MaxEntries = 7;
+
     private const string TotalBondedKey = "total-bonded";
     private const string TotalUnbondingKey = "total-unbonding";
     private const string TotalRewardsKey = "total-rewards";
@@ -158,6 +165,10 @@ public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStaking
     {
         var p = c.Params;
         var delegator = c.Caller;
+        var pending = GetUnbondings(c.Store, delegator).Where(e => e.Validator == validatorAddress).ToList();
+        if (pending.Count >= MaxEntries)
+            throw Revert($"{delegator} already has {MaxEntries} unbonding entries from validator {validatorAddress} (the most allowed per pair); " +
+                $"the next one completes at block {pending.Min(e => e.CompletionHeight)}");
         var tokensOut = RemoveFromDelegation(c, validatorAddress, delegator, amount, "undelegate");
         c.Store.AddU128(StorageKey.Of(TotalUnbondingKey), tokensOut);
 
@@ -169,8 +180,8 @@ public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStaking
             CompletionHeight = completion, InitialBalance = tokensOut, Balance = tokensOut,
         };
         c.Store.Set(StorageKey.Of("unbonding", id), entry.Encode());
-        new StoredList(c.Store, "unbondings-of-validator", validatorAddress).AddU64(id);
-        new StoredList(c.Store, "unbondings-of", delegator).AddU64(id);
+        new StoredIdSet(c.Store, "unbondings-of-validator", validatorAddress).Add(id);
+        new StoredIdSet(c.Store, "unbondings-of", delegator).Add(id);
         new StoredList(c.Store, "due-unbonding", completion).AddU64(id);
         c.Emit(Undelegated, validatorAddress, delegator, tokensOut, new BigInteger(id), completion);
         return id;
@@ -197,6 +208,10 @@ public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStaking
                 throw Revert($"cannot redelegate from {sourceAddress}: {Money.Open(incoming.InitialBalance)} was redelegated to it at block {incoming.CreationHeight} " +
                     $"and stays answerable for {incoming.Source} until block {incoming.CompletionHeight}; transitive redelegation is not allowed");
         }
+        var pending = GetRedelegations(c.Store, delegator).Where(e => e.Source == sourceAddress && e.Destination == destinationAddress).ToList();
+        if (pending.Count >= MaxEntries)
+            throw Revert($"{delegator} already has {MaxEntries} redelegations from {sourceAddress} to {destinationAddress} (the most allowed per pair); " +
+                $"the next one matures at block {pending.Min(e => e.CompletionHeight)}");
         var tokens = RemoveFromDelegation(c, sourceAddress, delegator, amount, "redelegate");
         var sharesBefore = GetDelegationRecord(c.Store, destinationAddress, delegator)?.Shares ?? 0;
         Delegate(c, destinationAddress, delegator, tokens);
@@ -210,8 +225,8 @@ public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStaking
             CompletionHeight = completion, InitialBalance = tokens, SharesDestination = sharesBought,
         };
         c.Store.Set(StorageKey.Of("redelegation", id), entry.Encode());
-        new StoredList(c.Store, "redelegations-of-source", sourceAddress).AddU64(id);
-        new StoredList(c.Store, "redelegations-of", delegator).AddU64(id);
+        new StoredIdSet(c.Store, "redelegations-of-source", sourceAddress).Add(id);
+        new StoredIdSet(c.Store, "redelegations-of", delegator).Add(id);
         new StoredList(c.Store, "due-redelegation", completion).AddU64(id);
         c.Emit(Redelegated, sourceAddress, destinationAddress, delegator, tokens, new BigInteger(id), completion);
         return id;
@@ -341,7 +356,7 @@ public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStaking
         for (ulong i = 0; i < due.Count; i++) CompleteUnbonding(c, due.GetU64(i));
         due.Clear();
         var matured = new StoredList(c.Store, "due-redelegation", height);
-        for (ulong i = 0; i < matured.Count; i++) c.Store.Delete(StorageKey.Of("redelegation", matured.GetU64(i)));
+        for (ulong i = 0; i < matured.Count; i++) CompleteRedelegation(c, matured.GetU64(i));
         matured.Clear();
         if (c.Params.EpochLength > 0 && height % c.Params.EpochLength == 0)
         {
@@ -486,10 +501,9 @@ public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStaking
         UInt128 fromUnbonding = 0;
         if (unbondingBps > 0)
         {
-            var entries = new StoredList(c.Store, "unbondings-of-validator", v.Operator);
-            for (ulong i = 0; i < entries.Count; i++)
+            foreach (var id in new StoredIdSet(c.Store, "unbondings-of-validator", v.Operator).ToArray().Order())
             {
-                var key = StorageKey.Of("unbonding", entries.GetU64(i));
+                var key = StorageKey.Of("unbonding", id);
                 var raw = c.Store.Get(key);
                 if (raw.Length == 0) continue;
                 var entry = UnbondingEntry.Decode(raw);
@@ -516,11 +530,10 @@ public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStaking
     private UInt128 SlashRedelegations(ModuleContext c, Address source, ushort bps, ulong infractionHeight)
     {
         UInt128 burned = 0;
-        var ids = new StoredList(c.Store, "redelegations-of-source", source);
-        for (ulong i = 0; i < ids.Count; i++)
+        foreach (var id in new StoredIdSet(c.Store, "redelegations-of-source", source).ToArray().Order())
         {
-            var raw = c.Store.Get(StorageKey.Of("redelegation", ids.GetU64(i)));
-            if (raw.Length == 0) continue; // matured
+            var raw = c.Store.Get(StorageKey.Of("redelegation", id));
+            if (raw.Length == 0) continue;
             var entry = RedelegationEntry.Decode(raw);
             if (entry.CreationHeight < infractionHeight) continue;
             if (GetValidator(c.Store, entry.Destination) is not { } destination) continue;
@@ -562,9 +575,23 @@ public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStaking
         if (raw.Length == 0) return;
         var entry = UnbondingEntry.Decode(raw);
         c.Store.Delete(key);
+        new StoredIdSet(c.Store, "unbondings-of-validator", entry.Validator).Remove(id);
+        new StoredIdSet(c.Store, "unbondings-of", entry.Delegator).Remove(id);
         c.Store.SubU128(StorageKey.Of(TotalUnbondingKey), entry.Balance, "total unbonding");
         c.Pay(entry.Delegator, entry.Balance);
         c.Emit(UnbondingCompleted, new BigInteger(id), entry.Delegator, entry.Validator, entry.Balance);
+    }
+
+    /// <summary>A matured redelegation is no longer answerable for the source's faults: its entry and index items go.</summary>
+    private static void CompleteRedelegation(ModuleContext c, ulong id)
+    {
+        var key = StorageKey.Of("redelegation", id);
+        var raw = c.Store.Get(key);
+        if (raw.Length == 0) return;
+        var entry = RedelegationEntry.Decode(raw);
+        c.Store.Delete(key);
+        new StoredIdSet(c.Store, "redelegations-of-source", entry.Source).Remove(id);
+        new StoredIdSet(c.Store, "redelegations-of", entry.Delegator).Remove(id);
     }
 
     // ================= genesis =================
@@ -639,13 +666,14 @@ public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStaking
     public static IReadOnlyList<UnbondingEntry> GetUnbondings(ModuleStore anyStore, Address delegator)
     {
         var store = anyStore.For(SystemAddresses.Staking);
-        var list = new StoredList(store, "unbondings-of", delegator);
         var result = new List<UnbondingEntry>();
-        for (ulong i = 0; i < list.Count; i++)
+        foreach (var id in new StoredIdSet(store, "unbondings-of", delegator).ToArray())
         {
-            var raw = store.Get(StorageKey.Of("unbonding", list.GetU64(i)));
+            var raw = store.Get(StorageKey.Of("unbonding", id));
             if (raw.Length > 0) result.Add(UnbondingEntry.Decode(raw));
         }
+        // The index is a set (removal reorders it); callers see entries in creation order.
+        result.Sort((a, b) => a.Id.CompareTo(b.Id));
         return result;
     }
 
@@ -653,13 +681,13 @@ public sealed class StakingModule : SystemModuleBase, IAccountedModule, IStaking
     public static IReadOnlyList<RedelegationEntry> GetRedelegations(ModuleStore anyStore, Address delegator)
     {
         var store = anyStore.For(SystemAddresses.Staking);
-        var list = new StoredList(store, "redelegations-of", delegator);
         var result = new List<RedelegationEntry>();
-        for (ulong i = 0; i < list.Count; i++)
+        foreach (var id in new StoredIdSet(store, "redelegations-of", delegator).ToArray())
         {
-            var raw = store.Get(StorageKey.Of("redelegation", list.GetU64(i)));
+            var raw = store.Get(StorageKey.Of("redelegation", id));
             if (raw.Length > 0) result.Add(RedelegationEntry.Decode(raw));
         }
+        result.Sort((a, b) => a.Id.CompareTo(b.Id));
         return result;
     }
 
