@@ -30,6 +30,10 @@ public sealed class Blockchain
     private static readonly byte[] GenesisDigestKey = "genesis-digest/v1"u8.ToArray();
     private volatile ChainSnapshot _snapshot;
     private bool _hasFlatState;
+    // Block execution state, kept between blocks: decoded upper trie nodes of the committed state and the flat
+    // account table (which holds the head state). Only committed blocks change either.
+    private readonly TrieNodeCache _nodeCache = new();
+    private readonly FlatAccountTable _flatAccounts;
 
     private Blockchain(BlockStore store, KeyValueTrieNodeStore nodes, GenesisDocument genesis, BlockExecutor executor,
         Func<IWorldState, ChainParameters> loadParameters, ChainSnapshot snapshot)
@@ -41,7 +45,12 @@ public sealed class Blockchain
         _loadParameters = loadParameters;
         _snapshot = snapshot;
         _hasFlatState = store.Database.Get(DbColumn.Meta, FlatStateMarker) is not null;
+        _flatAccounts = new FlatAccountTable(store.Database);
+        if (_hasFlatState) _flatAccounts.MarkAt(snapshot.Head.StateRoot);
     }
+
+    /// <summary>The decoded committed trie nodes block execution keeps between blocks (for metrics and tests).</summary>
+    public TrieNodeCache NodeCache => _nodeCache;
 
     public GenesisDocument Genesis { get; }
 
@@ -141,7 +150,7 @@ public sealed class Blockchain
         evidence = IncludableEvidence(evidence, parent.Number + 1, snapshot.Parameters);
         var timestamp = Math.Max(timestampMs, parent.TimestampMs + 1);
         var context = new BlockContext(parent.Number + 1, timestamp, proposer, NextBaseFee, snapshot.Parameters);
-        var backend = new TrieStateBackend(_nodes, parent.StateRoot);
+        var backend = ExecutionState(parent.StateRoot);
         var result = _executor.Execute(new WorldState(backend), Input(context, snapshot, candidates, lastCommit, evidence), dropInvalid: true);
         var next = result.NextValidatorSet ?? snapshot.NextValidators;
         var header = new BlockHeader
@@ -200,7 +209,7 @@ public sealed class Blockchain
         }
 
         var context = new BlockContext(h.Number, h.TimestampMs, h.Proposer, h.BaseFeePerGas, snapshot.Parameters);
-        var backend = new TrieStateBackend(_nodes, parent.StateRoot);
+        var backend = ExecutionState(parent.StateRoot);
         var result = _executor.Execute(new WorldState(backend), Input(context, snapshot, block.Transactions, block.LastCommit, block.Evidence), dropInvalid: false);
         var next = result.NextValidatorSet ?? snapshot.NextValidators;
         Require(result.TransactionsRoot == h.TransactionsRoot, "transactions root mismatch");
@@ -228,6 +237,7 @@ public sealed class Blockchain
             throw new InvalidOperationException($"block {executed.Block.Number} is not on top of the head {snapshot.Head.Number}");
         var db = _store.Database;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        _flatAccounts.MarkChanging();
         using (var batch = db.CreateBatch())
         {
             executed.State.CommitTo(new WriteBatchTrieNodeSink(batch));
@@ -237,6 +247,7 @@ public sealed class Blockchain
             CommittedEvidenceIndex.Write(batch, executed.Block);
             db.Write(batch, sync: true);
         }
+        if (_hasFlatState) _flatAccounts.MarkAt(executed.Block.Header.StateRoot);
         LastPersistDuration = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         _snapshot = new ChainSnapshot(executed.Block.Header, executed.NextValidators, executed.ParametersAfter);
         BlockCommitted?.Invoke(executed.Block, executed.Result.Receipts);
@@ -300,6 +311,9 @@ public sealed class Blockchain
         }
         return included;
     }
+
+    /// <summary>A block's state on top of <paramref name="parentRoot"/> (always the head's), with the chain's caches.</summary>
+    private TrieStateBackend ExecutionState(Hash256 parentRoot) => new(_nodes, parentRoot, _nodeCache, _flatAccounts);
 
     private BlockExecutionInput Input(BlockContext context, ChainSnapshot snapshot, IReadOnlyList<Transaction> txs,
         Commit lastCommit, IReadOnlyList<DuplicateVoteEvidence> evidence)

@@ -10,33 +10,47 @@ namespace OpenLedger.Execution.StateTrie;
 /// World state in Ethereum's layout, so roots and eth_getProof are standard: a secure trie of accounts
 /// (RLP [nonce, balance, storageRoot, codeHash]) and one secure storage trie per account whose values are
 /// RLP byte strings. New nodes stay in memory until <see cref="CommitTo"/> writes them into the block's batch.
+/// Block execution reads accounts from the flat account table when it is given one that holds the state this
+/// backend was opened at (the head), and the trie is then only walked to write the changed accounts.
 /// </summary>
 public sealed class TrieStateBackend : IStateBackend
 {
     private readonly ITrieNodeStore _store;
+    private readonly TrieNodeCache? _cache;
+    private readonly FlatAccountTable? _flat;
+    private readonly Hash256 _openedAt;
     private readonly SecureTrie _accounts;
     private readonly Dictionary<Address, SecureTrie> _storageTries = new();
     private readonly Dictionary<Address, StateAccount?> _changedAccounts = new();
+    // Every account this backend changed since it was opened: with the flat table (state at _openedAt) it gives
+    // the current state. Kept only when there is a flat table.
+    private readonly Dictionary<Address, StateAccount?>? _appliedAccounts;
 
-    public TrieStateBackend(ITrieNodeStore store, Hash256 root)
+    /// <param name="cache">Decoded committed trie nodes shared between blocks (see <see cref="TrieNodeCache"/>).</param>
+    /// <param name="flat">The flat account table; read instead of the trie while it holds the state at <paramref name="root"/>.</param>
+    public TrieStateBackend(ITrieNodeStore store, Hash256 root, TrieNodeCache? cache = null, FlatAccountTable? flat = null)
     {
         _store = store;
-        _accounts = new SecureTrie(store, root);
+        _cache = cache;
+        _flat = flat;
+        _openedAt = root;
+        _accounts = new SecureTrie(store, root, cache);
+        if (flat is not null) _appliedAccounts = new Dictionary<Address, StateAccount?>();
         Root = root;
     }
 
     public Hash256 Root { get; private set; }
 
-    public AccountRecord? GetAccount(Address address)
-    {
-        var encoded = _accounts.Get(address.Bytes);
-        if (encoded is null) return null;
-        var account = StateAccount.Decode(encoded);
-        return new AccountRecord(account.Nonce, account.Balance);
-    }
+    public AccountRecord? GetAccount(Address address) =>
+        GetStateAccount(address) is { } account ? new AccountRecord(account.Nonce, account.Balance) : null;
 
     public StateAccount? GetStateAccount(Address address)
     {
+        if (_flat is not null)
+        {
+            if (_appliedAccounts!.TryGetValue(address, out var applied)) return applied;
+            if (_flat.IsAt(_openedAt)) return _flat.Get(address);
+        }
         var encoded = _accounts.Get(address.Bytes);
         return encoded is null ? null : StateAccount.Decode(encoded);
     }
@@ -77,12 +91,14 @@ public sealed class TrieStateBackend : IStateBackend
             {
                 _accounts.Delete(address.Bytes);
                 _changedAccounts[address] = null;
+                if (_appliedAccounts is not null) _appliedAccounts[address] = null;
                 continue;
             }
             var r = record ?? default;
             var account = new StateAccount(r.Nonce, r.Balance, storageRoot, Hash256.EmptyCodeHash);
             _accounts.Set(address.Bytes, account.Encode());
             _changedAccounts[address] = account;
+            if (_appliedAccounts is not null) _appliedAccounts[address] = account;
         }
         Root = _accounts.RootHash;
         return Root;
@@ -123,14 +139,14 @@ public sealed class TrieStateBackend : IStateBackend
         if (_storageTries.TryGetValue(address, out var trie)) return trie;
         var account = GetStateAccount(address);
         if (account is null || account.Value.StorageRoot == Hash256.EmptyTrieRoot) return null;
-        trie = new SecureTrie(_store, account.Value.StorageRoot);
+        trie = new SecureTrie(_store, account.Value.StorageRoot, _cache);
         _storageTries[address] = trie;
         return trie;
     }
 
     private SecureTrie NewStorageTrie(Address address)
     {
-        var trie = new SecureTrie(_store, Hash256.EmptyTrieRoot);
+        var trie = new SecureTrie(_store, Hash256.EmptyTrieRoot, _cache);
         _storageTries[address] = trie;
         return trie;
     }

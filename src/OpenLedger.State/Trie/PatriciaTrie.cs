@@ -14,13 +14,20 @@ public sealed class PatriciaTrie
     private const int MaxStackKeyLength = 128;
 
     private readonly ITrieNodeStore _store;
+    private readonly TrieNodeCache? _cache;
     private readonly TrieNodeEncoder _encoder = new();
     private TrieNode? _root;
+    // Nibbles in the key of the current Set/Delete: a node's depth is this minus the length of the path left at it.
+    private int _keyNibbles;
+    // Hashes of committed nodes this trie has changed or dropped since its last commit (only with a cache).
+    private readonly List<Hash256> _replaced = new();
 
     /// <summary>Opens the trie whose root hash is <paramref name="root"/> (<see cref="Hash256.EmptyTrieRoot"/> for a new one).</summary>
-    public PatriciaTrie(ITrieNodeStore store, Hash256 root)
+    /// <param name="cache">Decoded committed nodes shared between tries (see <see cref="TrieNodeCache"/>); null for none.</param>
+    public PatriciaTrie(ITrieNodeStore store, Hash256 root, TrieNodeCache? cache = null)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
+        _cache = cache;
         _root = root == Hash256.EmptyTrieRoot ? null : new HashReferenceNode(root);
     }
 
@@ -48,7 +55,7 @@ public sealed class PatriciaTrie
         Nibbles.FromBytes(key, path);
 
         if (_root is null) return null;
-        _root = Resolve(_root);
+        _root = Resolve(_root, 0);
         var node = _root;
         while (true)
         {
@@ -59,15 +66,15 @@ public sealed class PatriciaTrie
                 case ExtensionNode extension:
                     if (!path.StartsWith(extension.Path)) return null;
                     path = path[extension.Path.Length..];
-                    node = extension.Child = Resolve(extension.Child);
+                    node = extension.Child = Resolve(extension.Child, pathLength - path.Length);
                     break;
                 case BranchNode branch:
                     if (path.IsEmpty) return branch.Value?.ToArray();
                     var index = path[0];
                     var child = branch.Children[index];
                     if (child is null) return null;
-                    node = branch.Children[index] = Resolve(child);
                     path = path[1..];
+                    node = branch.Children[index] = Resolve(child, pathLength - path.Length);
                     break;
                 default:
                     throw new InvalidOperationException($"unexpected trie node type {node!.GetType().Name}");
@@ -86,6 +93,7 @@ public sealed class PatriciaTrie
         var pathLength = key.Length * 2;
         Span<byte> path = key.Length <= MaxStackKeyLength ? stackalloc byte[pathLength] : new byte[pathLength];
         Nibbles.FromBytes(key, path);
+        _keyNibbles = pathLength;
         _root = Insert(_root, path, value, out _);
     }
 
@@ -94,6 +102,7 @@ public sealed class PatriciaTrie
         var pathLength = key.Length * 2;
         Span<byte> path = key.Length <= MaxStackKeyLength ? stackalloc byte[pathLength] : new byte[pathLength];
         Nibbles.FromBytes(key, path);
+        _keyNibbles = pathLength;
         _root = Remove(_root, path, out _);
     }
 
@@ -107,8 +116,13 @@ public sealed class PatriciaTrie
     {
         ArgumentNullException.ThrowIfNull(sink);
         var root = RootHash;
+        if (_cache is not null)
+        {
+            foreach (var replaced in _replaced) _cache.Remove(replaced);
+            _replaced.Clear();
+        }
         if (_root is null or HashReferenceNode) return root;
-        CommitNode(_root, sink, isRoot: true);
+        CommitNode(_root, sink, isRoot: true, depth: 0);
         return root;
     }
 
@@ -126,7 +140,7 @@ public sealed class PatriciaTrie
         var proof = new List<byte[]>();
         if (_root is null) return proof;
         _ = RootHash;
-        _root = Resolve(_root);
+        _root = Resolve(_root, 0);
         var node = _root;
         while (true)
         {
@@ -136,10 +150,10 @@ public sealed class PatriciaTrie
             {
                 case ExtensionNode extension when path.StartsWith(extension.Path):
                     path = path[extension.Path.Length..];
-                    node = extension.Child = Resolve(extension.Child);
+                    node = extension.Child = Resolve(extension.Child, pathLength - path.Length);
                     break;
                 case BranchNode branch when !path.IsEmpty && branch.Children[path[0]] is { } child:
-                    node = branch.Children[path[0]] = Resolve(child);
+                    node = branch.Children[path[0]] = Resolve(child, pathLength - path.Length + 1);
                     path = path[1..];
                     break;
                 default:
@@ -160,7 +174,7 @@ public sealed class PatriciaTrie
         while (stack.Count > 0)
         {
             var (node, prefix) = stack.Pop();
-            switch (LoadIfReference(node))
+            switch (LoadIfReference(node, int.MaxValue))
             {
                 case LeafNode leaf:
                     var full = Nibbles.Concat(prefix, leaf.Path);
@@ -182,7 +196,7 @@ public sealed class PatriciaTrie
     private TrieNode Insert(TrieNode? node, ReadOnlySpan<byte> path, ReadOnlySpan<byte> value, out bool changed)
     {
         changed = true;
-        switch (node is null ? null : Resolve(node))
+        switch (node is null ? null : Resolve(node, _keyNibbles - path.Length))
         {
             case null:
                 return new LeafNode(path.ToArray(), value.ToArray());
@@ -198,7 +212,7 @@ public sealed class PatriciaTrie
                         return leaf;
                     }
                     leaf.Value = value.ToArray();
-                    leaf.Invalidate();
+                    Changed(leaf);
                     return leaf;
                 }
                 var branch = new BranchNode();
@@ -210,7 +224,7 @@ public sealed class PatriciaTrie
                 {
                     var index = leaf.Path[common];
                     leaf.Path = leaf.Path[(common + 1)..];
-                    leaf.Invalidate();
+                    Changed(leaf);
                     branch.Children[index] = leaf;
                 }
                 PlaceInNewBranch(branch, path[common..], value);
@@ -224,19 +238,20 @@ public sealed class PatriciaTrie
                 {
                     var child = Insert(extension.Child, path[common..], value, out changed);
                     extension.Child = child;
-                    if (changed) extension.Invalidate();
+                    if (changed) Changed(extension);
                     return extension;
                 }
                 var branch = new BranchNode();
                 var index = extension.Path[common];
                 if (common + 1 == extension.Path.Length)
                 {
+                    Retired(extension);
                     branch.Children[index] = extension.Child;
                 }
                 else
                 {
                     extension.Path = extension.Path[(common + 1)..];
-                    extension.Invalidate();
+                    Changed(extension);
                     branch.Children[index] = extension;
                 }
                 PlaceInNewBranch(branch, path[common..], value);
@@ -253,12 +268,12 @@ public sealed class PatriciaTrie
                         return branch;
                     }
                     branch.Value = value.ToArray();
-                    branch.Invalidate();
+                    Changed(branch);
                     return branch;
                 }
                 var index = path[0];
                 branch.Children[index] = Insert(branch.Children[index], path[1..], value, out changed);
-                if (changed) branch.Invalidate();
+                if (changed) Changed(branch);
                 return branch;
             }
 
@@ -277,7 +292,7 @@ public sealed class PatriciaTrie
     private TrieNode? Remove(TrieNode? node, ReadOnlySpan<byte> path, out bool changed)
     {
         changed = false;
-        switch (node is null ? null : Resolve(node))
+        switch (node is null ? null : Resolve(node, _keyNibbles - path.Length))
         {
             case null:
                 return null;
@@ -285,6 +300,7 @@ public sealed class PatriciaTrie
             case LeafNode leaf:
                 if (!path.SequenceEqual(leaf.Path)) return leaf;
                 changed = true;
+                Retired(leaf);
                 return null;
 
             case ExtensionNode extension:
@@ -296,21 +312,22 @@ public sealed class PatriciaTrie
                     extension.Child = child!;
                     return extension;
                 }
+                if (child is null or LeafNode or ExtensionNode) Retired(extension);
                 switch (child)
                 {
                     case null:
                         return null;
                     case LeafNode leafChild:
                         leafChild.Path = Nibbles.Concat(extension.Path, leafChild.Path);
-                        leafChild.Invalidate();
+                        Changed(leafChild);
                         return leafChild;
                     case ExtensionNode extensionChild:
                         extensionChild.Path = Nibbles.Concat(extension.Path, extensionChild.Path);
-                        extensionChild.Invalidate();
+                        Changed(extensionChild);
                         return extensionChild;
                     default:
                         extension.Child = child;
-                        extension.Invalidate();
+                        Changed(extension);
                         return extension;
                 }
             }
@@ -331,7 +348,7 @@ public sealed class PatriciaTrie
                     if (!changed) return branch;
                 }
                 changed = true;
-                branch.Invalidate();
+                Changed(branch);
                 return CollapseIfSingle(branch);
             }
 
@@ -352,23 +369,23 @@ public sealed class PatriciaTrie
         if (count > 1 || branch.Value is not null) return branch;
 
         var index = (byte)Array.FindIndex(branch.Children, c => c is not null);
-        var only = Resolve(branch.Children[index]!);
+        var only = Resolve(branch.Children[index]!, int.MaxValue);
         switch (only)
         {
             case LeafNode leaf:
                 leaf.Path = Nibbles.Concat(index, leaf.Path);
-                leaf.Invalidate();
+                Changed(leaf);
                 return leaf;
             case ExtensionNode extension:
                 extension.Path = Nibbles.Concat(index, extension.Path);
-                extension.Invalidate();
+                Changed(extension);
                 return extension;
             default:
                 return new ExtensionNode([index], only);
         }
     }
 
-    private void CommitNode(TrieNode node, ITrieNodeSink sink, bool isRoot)
+    private void CommitNode(TrieNode node, ITrieNodeSink sink, bool isRoot, int depth)
     {
         if (node is HashReferenceNode) return;
         if (node.IsDirty)
@@ -376,29 +393,51 @@ public sealed class PatriciaTrie
             switch (node)
             {
                 case ExtensionNode extension:
-                    CommitNode(extension.Child, sink, isRoot: false);
+                    CommitNode(extension.Child, sink, isRoot: false, depth + extension.Path.Length);
                     break;
                 case BranchNode branch:
                     foreach (var child in branch.Children)
-                        if (child is not null) CommitNode(child, sink, isRoot: false);
+                        if (child is not null) CommitNode(child, sink, isRoot: false, depth + 1);
                     break;
             }
         }
+        var referencedByHash = TrieNodeEncoder.IsReferencedByHash(node);
         // A small root is written even when clean: it may have been embedded in a parent until now.
-        if ((node.IsDirty && TrieNodeEncoder.IsReferencedByHash(node)) || (isRoot && !TrieNodeEncoder.IsReferencedByHash(node)))
+        if ((node.IsDirty && referencedByHash) || (isRoot && !referencedByHash))
             sink.Put(node.Hash, node.Encoded!);
+        if (node.IsDirty && referencedByHash && _cache is not null && depth < _cache.MaxDepth) _cache.AddCommitted(node);
         node.IsDirty = false;
     }
 
-    private TrieNode Resolve(TrieNode node) => node is HashReferenceNode ? LoadIfReference(node) : node;
+    /// <summary>
+    /// Clears a node's encoding before it changes. A clean node stored by hash is a committed version about to be
+    /// replaced: remembered, so that committing this trie drops that version from the shared cache.
+    /// </summary>
+    private void Changed(TrieNode node)
+    {
+        if (_cache is not null && !node.IsDirty && node.Encoded is { Length: >= 32 }) _replaced.Add(node.Hash);
+        node.Invalidate();
+    }
 
-    private TrieNode LoadIfReference(TrieNode node)
+    /// <summary>A committed node that leaves the trie without being changed (merged into a neighbour or deleted).</summary>
+    private void Retired(TrieNode node)
+    {
+        if (_cache is not null && node is not HashReferenceNode && !node.IsDirty && node.Encoded is { Length: >= 32 }) _replaced.Add(node.Hash);
+    }
+
+    /// <param name="depth">Nibbles between the root and the node (<see cref="int.MaxValue"/> when unknown: not cached).</param>
+    private TrieNode Resolve(TrieNode node, int depth) => node is HashReferenceNode ? LoadIfReference(node, depth) : node;
+
+    private TrieNode LoadIfReference(TrieNode node, int depth)
     {
         if (node is not HashReferenceNode reference) return node;
         var hash = reference.Hash;
+        if (_cache is not null && _cache.TryGetCopy(hash, out var cached)) return cached;
         var rlp = _store.Get(hash)
                   ?? throw new TrieException(
                       $"trie node {hash} is missing from the node store (the state at this root was never committed or has been pruned)");
-        return TrieNodeCodec.Decode(rlp, hash);
+        var decoded = TrieNodeCodec.Decode(rlp, hash);
+        if (_cache is not null && depth < _cache.MaxDepth) _cache.AddLoaded(hash, decoded);
+        return decoded;
     }
 }

@@ -12,9 +12,10 @@ public sealed class SecureTrie
 {
     private readonly PatriciaTrie _trie;
 
-    public SecureTrie(ITrieNodeStore store, Hash256 root)
+    /// <param name="cache">Decoded committed nodes shared between tries; null for none.</param>
+    public SecureTrie(ITrieNodeStore store, Hash256 root, TrieNodeCache? cache = null)
     {
-        _trie = new PatriciaTrie(store, root);
+        _trie = new PatriciaTrie(store, root, cache);
     }
 
     public SecureTrie(ITrieNodeStore store) : this(store, Hash256.EmptyTrieRoot)

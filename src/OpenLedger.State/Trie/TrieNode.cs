@@ -19,8 +19,19 @@ internal abstract class TrieNode
     private Hash256 _hash;
     private bool _hasHash;
 
+    protected TrieNode()
+    {
+    }
+
+    /// <summary>A node whose hash is known before (or without) its encoding.</summary>
+    protected TrieNode(Hash256 knownHash)
+    {
+        _hash = knownHash;
+        _hasHash = true;
+    }
+
     /// <summary>Keccak-256 of <see cref="Encoded"/>; only meaningful once the node is encoded.</summary>
-    public virtual Hash256 Hash
+    public Hash256 Hash
     {
         get
         {

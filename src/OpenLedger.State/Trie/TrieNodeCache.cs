@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using OpenLedger.Core.Types;
+
+namespace OpenLedger.State.Trie;
+
+/// <summary>
+/// Decoded upper nodes of committed tries, kept between blocks so that a block's trie opened at its parent's root
+/// does not read and decode the top of the trie from the store again for every touched path. Keyed by node hash,
+/// so an entry can never be wrong, only stale: a trie that opens a cached node gets its own copy (the trie changes
+/// nodes in place), and the entries themselves are never changed.
+/// What goes in: nodes starting less than <see cref="MaxDepth"/> nibbles below a trie's root, when a trie loads
+/// them from the store and when a commit writes them. What goes out: the previous version of every node a commit
+/// rewrites. So the cache follows the committed state, and a block that is executed but never committed adds
+/// only nodes of the state it was executed on. Memory is bounded by <see cref="Capacity"/>: the cache is emptied
+/// when it would grow beyond it (it refills from the next blocks). Thread-safe.
+/// </summary>
+public sealed class TrieNodeCache
+{
+    private readonly ConcurrentDictionary<Hash256, TrieNode> _nodes = new();
+
+    /// <param name="maxDepth">Nodes starting at fewer nibbles than this below the root are cached.</param>
+    /// <param name="capacity">The most nodes held at once.</param>
+    public TrieNodeCache(int maxDepth = DefaultMaxDepth, int capacity = DefaultCapacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxDepth);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        MaxDepth = maxDepth;
+        Capacity = capacity;
+    }
+
+    /// <summary>
+    /// Five levels: at a million accounts that is every branch above the leaves' parents (1 + 16 + 256 + 4,096 +
+    /// 65,536 nodes, about 100 MiB at most), so a touched account costs one node read from the store at commit.
+    /// </summary>
+    public const int DefaultMaxDepth = 5;
+
+    public const int DefaultCapacity = 80_000;
+
+    public int MaxDepth { get; }
+
+    public int Capacity { get; }
+
+    public int Count => _nodes.Count;
+
+    /// <summary>How often the cache was emptied because it was full.</summary>
+    public long Resets => Interlocked.Read(ref _resets);
+
+    private long _resets;
+
+    public void Clear() => _nodes.Clear();
+
+    public bool Contains(Hash256 hash) => _nodes.ContainsKey(hash);
+
+    /// <summary>The hashes of the cached nodes (a snapshot, for tests and diagnostics).</summary>
+    public IReadOnlyList<Hash256> Hashes => _nodes.Keys.ToList();
+
+    /// <summary>A private, changeable copy of the cached node with this hash.</summary>
+    internal bool TryGetCopy(Hash256 hash, out TrieNode node)
+    {
+        if (_nodes.TryGetValue(hash, out var cached))
+        {
+            node = Copy(cached);
+            node.MarkLoaded(cached.Encoded!, hash);
+            return true;
+        }
+        node = null!;
+        return false;
+    }
+
+    /// <summary>Caches a node just decoded from the store; the caller keeps <paramref name="decoded"/> and this keeps a copy.</summary>
+    internal void AddLoaded(Hash256 hash, TrieNode decoded)
+    {
+        if (!MakeRoom()) return;
+        var entry = Copy(decoded);
+        entry.MarkLoaded(decoded.Encoded!, hash);
+        _nodes[hash] = entry;
+    }
+
+    /// <summary>Caches a node a commit is writing (encoded, referenced by hash); its children become references.</summary>
+    internal void AddCommitted(TrieNode node)
+    {
+        if (!MakeRoom()) return;
+        var entry = Snapshot(node);
+        entry.MarkLoaded(node.Encoded!, node.Hash);
+        _nodes[node.Hash] = entry;
+    }
+
+    internal void Remove(Hash256 hash) => _nodes.TryRemove(hash, out _);
+
+    private bool MakeRoom()
+    {
+        if (_nodes.Count < Capacity) return true;
+        _nodes.Clear();
+        Interlocked.Increment(ref _resets);
+        return true;
+    }
+
+    /// <summary>A copy sharing what the trie never changes in place (arrays, references by hash), copying the rest.</summary>
+    private static TrieNode Copy(TrieNode node)
+    {
+        TrieNode copy = node switch
+        {
+            LeafNode leaf => new LeafNode(leaf.Path, leaf.Value),
+            ExtensionNode extension => new ExtensionNode(extension.Path, CopyChild(extension.Child)!),
+            BranchNode branch => CopyBranch(branch),
+            _ => throw new InvalidOperationException($"cannot cache a {node.GetType().Name}"),
+        };
+        return copy;
+    }
+
+    private static BranchNode CopyBranch(BranchNode branch)
+    {
+        var copy = new BranchNode { Value = branch.Value };
+        for (var i = 0; i < 16; i++) copy.Children[i] = CopyChild(branch.Children[i]);
+        return copy;
+    }
+
+    private static TrieNode? CopyChild(TrieNode? child)
+    {
+        if (child is null or HashReferenceNode) return child;
+        // An embedded child (RLP under 32 bytes) is a node object of its own that a trie may change.
+        var copy = Copy(child);
+        copy.MarkLoaded(child.Encoded!, null);
+        return copy;
+    }
+
+    /// <summary>The committed form of a live node: children referenced by hash become hash references.</summary>
+    private static TrieNode Snapshot(TrieNode node) => node switch
+    {
+        LeafNode leaf => new LeafNode(leaf.Path, leaf.Value),
+        ExtensionNode extension => new ExtensionNode(extension.Path, SnapshotChild(extension.Child)),
+        BranchNode branch => SnapshotBranch(branch),
+        _ => throw new InvalidOperationException($"cannot cache a {node.GetType().Name}"),
+    };
+
+    private static BranchNode SnapshotBranch(BranchNode branch)
+    {
+        var copy = new BranchNode { Value = branch.Value };
+        for (var i = 0; i < 16; i++)
+            if (branch.Children[i] is { } child) copy.Children[i] = SnapshotChild(child);
+        return copy;
+    }
+
+    private static TrieNode SnapshotChild(TrieNode child)
+    {
+        if (child is HashReferenceNode) return child;
+        if (TrieNodeEncoder.IsReferencedByHash(child)) return new HashReferenceNode(child.Hash);
+        var copy = Snapshot(child);
+        copy.MarkLoaded(child.Encoded!, null);
+        return copy;
+    }
+}
