@@ -68,8 +68,15 @@ public sealed class BlockExecutor(ModuleRegistry modules, SenderCache? senders =
         modules.EndBlock(hooks);
 
         var bloom = new Bloom();
-        foreach (var receipt in receipts) bloom.Merge(receipt.Bloom);
-        var stateRoot = state.Commit();
+        foreach (var receipt in receipts)
+            if (receipt.Logs.Count > 0) bloom.Merge(receipt.Bloom);
+
+        // The state root and the two ordered roots are independent: hash them side by side.
+        Hash256 stateRoot = default, transactionsRoot = default, receiptsRoot = default;
+        RunSideBySide(
+            () => stateRoot = state.Commit(),
+            () => transactionsRoot = ComputeOrderedRoot(included, static tx => tx.Encoded),
+            () => receiptsRoot = ComputeOrderedRoot(receipts.Select(r => r.EncodeConsensus())));
         return new BlockExecutionResult(
             included,
             receipts,
@@ -77,9 +84,36 @@ public sealed class BlockExecutor(ModuleRegistry modules, SenderCache? senders =
             gasUsed,
             bloom,
             stateRoot,
-            ComputeOrderedRoot(included.Select(t => t.Encoded.ToArray())),
-            ComputeOrderedRoot(receipts.Select(r => r.EncodeConsensus())),
+            transactionsRoot,
+            receiptsRoot,
             hooks.NextValidatorSet);
+    }
+
+    /// <summary>Runs independent deterministic computations in parallel; an exception surfaces as itself.</summary>
+    private static void RunSideBySide(params Action[] actions)
+    {
+        try
+        {
+            Parallel.Invoke(actions);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count >= 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+    }
+
+    /// <summary>The ordered root of items whose encoding is already at hand (no copy per item).</summary>
+    public static Hash256 ComputeOrderedRoot<T>(IReadOnlyList<T> items, Func<T, ReadOnlySpan<byte>> encoded)
+    {
+        var trie = new PatriciaTrie(new MemoryTrieNodeStore(), Hash256.EmptyTrieRoot);
+        var key = new RlpWriter(16);
+        for (var i = 0; i < items.Count; i++)
+        {
+            key.Reset();
+            key.WriteUInt64((ulong)i);
+            trie.Set(key.WrittenSpan, encoded(items[i]));
+        }
+        return trie.RootHash;
     }
 
     /// <summary>Ethereum's transactions/receipts root: a trie keyed by RLP(index).</summary>

@@ -15,6 +15,8 @@ namespace OpenLedger.Execution.Processing;
 /// </summary>
 public sealed class TransactionProcessor(ModuleRegistry modules)
 {
+    private static readonly IReadOnlyList<LogEntry> NoLogs = Array.Empty<LogEntry>();
+
     public TransactionReceipt Apply(
         Transaction tx,
         Address sender,
@@ -35,7 +37,8 @@ public sealed class TransactionProcessor(ModuleRegistry modules)
 
         var gas = new GasMeter(tx.GasLimit);
         gas.Charge(IntrinsicGas.Of(tx));
-        var logs = new List<LogEntry>();
+        // Only module calls log; a plain transfer's receipt shares the empty list.
+        List<LogEntry>? logs = null;
         var snapshot = state.TakeSnapshot();
         var success = true;
         string? reason = null;
@@ -47,6 +50,7 @@ public sealed class TransactionProcessor(ModuleRegistry modules)
             {
                 gas.Charge(GasSchedule.ModuleCallBase);
                 state.Transfer(sender, to, amounts.Value);
+                logs = new List<LogEntry>();
                 returnData = module.Call(new ModuleCall
                 {
                     Block = block,
@@ -71,7 +75,7 @@ public sealed class TransactionProcessor(ModuleRegistry modules)
         catch (Exception e) when (e is ModuleRevertException or OutOfGasException or InsufficientBalanceException or OverflowException)
         {
             state.RevertToSnapshot(snapshot);
-            logs.Clear();
+            logs = null;
             success = false;
             reason = e switch
             {
@@ -88,14 +92,15 @@ public sealed class TransactionProcessor(ModuleRegistry modules)
         state.AddBalance(feeRecipient, tip * gasUsed);
 
         var bloom = new Bloom();
-        foreach (var log in logs) bloom.Add(log);
+        if (logs is not null)
+            foreach (var log in logs) bloom.Add(log);
         return new TransactionReceipt
         {
             TxType = (byte)tx.Type,
             Success = success,
             CumulativeGasUsed = blockGasUsed + gasUsed,
             Bloom = bloom,
-            Logs = logs,
+            Logs = logs is null || logs.Count == 0 ? NoLogs : logs,
             TransactionHash = tx.Hash,
             TransactionIndex = index,
             From = sender,
@@ -105,6 +110,20 @@ public sealed class TransactionProcessor(ModuleRegistry modules)
             RevertReason = reason,
             ReturnData = returnData,
         };
+    }
+
+    private static bool TryCost(ulong gasLimit, UInt128 maxFeePerGas, UInt128 value, out UInt128 cost)
+    {
+        try
+        {
+            cost = checked(gasLimit * maxFeePerGas + value);
+            return true;
+        }
+        catch (OverflowException)
+        {
+            cost = UInt128.MaxValue;
+            return false;
+        }
     }
 
     /// <summary>The checks that decide whether a transaction can be in this block at all.</summary>
@@ -125,10 +144,14 @@ public sealed class TransactionProcessor(ModuleRegistry modules)
             throw new InvalidTransactionException(TxInvalidReason.FeeCapBelowBaseFee,
                 $"max fee per gas less than block base fee: address {sender}, maxFeePerGas: {amounts.MaxFeePerGas}, baseFee: {block.BaseFee}");
         var balance = state.GetBalance(sender);
-        var required = (System.Numerics.BigInteger)tx.GasLimit * amounts.MaxFeePerGas + (System.Numerics.BigInteger)amounts.Value;
-        if (balance < required)
+        // gasLimit * maxFee + value in 128 bits when it fits (always, for any balance that could cover it).
+        var fits = TryCost(tx.GasLimit, amounts.MaxFeePerGas, amounts.Value, out var cost);
+        if (!fits || balance < cost)
+        {
+            var required = (System.Numerics.BigInteger)tx.GasLimit * amounts.MaxFeePerGas + (System.Numerics.BigInteger)amounts.Value;
             throw new InvalidTransactionException(TxInvalidReason.InsufficientFunds,
                 $"insufficient funds for gas * price + value: address {sender} have {balance} want {required}");
+        }
         if (blockGasUsed + tx.GasLimit > block.Parameters.BlockGasLimit)
             throw new InvalidTransactionException(TxInvalidReason.BlockGasExhausted, "gas limit reached");
     }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using OpenLedger.Core.Types;
 
 namespace OpenLedger.Execution.State;
@@ -24,30 +25,39 @@ public sealed class WorldState : IWorldState
 
     public void SetNonce(Address address, ulong nonce)
     {
-        var current = Load(address) ?? default;
-        Write(address, current with { Nonce = nonce });
+        ref var slot = ref Slot(address);
+        _journal.Add(JournalEntry.ForAccount(address, slot));
+        slot = (slot ?? default) with { Nonce = nonce };
     }
 
     public UInt128 GetBalance(Address address) => Load(address)?.Balance ?? 0;
 
     public void SetBalance(Address address, UInt128 balance)
     {
-        var current = Load(address) ?? default;
-        Write(address, current with { Balance = balance });
+        ref var slot = ref Slot(address);
+        _journal.Add(JournalEntry.ForAccount(address, slot));
+        slot = (slot ?? default) with { Balance = balance };
     }
 
+    // Add/Subtract look the account up once (these run several times per transaction: gas, value, refund, fees).
     public void AddBalance(Address address, UInt128 amount)
     {
         if (amount == 0) return;
-        SetBalance(address, checked(GetBalance(address) + amount));
+        ref var slot = ref Slot(address);
+        var current = slot ?? default;
+        var balance = checked(current.Balance + amount);
+        _journal.Add(JournalEntry.ForAccount(address, slot));
+        slot = current with { Balance = balance };
     }
 
     public void SubtractBalance(Address address, UInt128 amount)
     {
         if (amount == 0) return;
-        var balance = GetBalance(address);
-        if (balance < amount) throw new InsufficientBalanceException(address, balance, amount);
-        SetBalance(address, balance - amount);
+        ref var slot = ref Slot(address);
+        var current = slot ?? default;
+        if (current.Balance < amount) throw new InsufficientBalanceException(address, current.Balance, amount);
+        _journal.Add(JournalEntry.ForAccount(address, slot));
+        slot = current with { Balance = current.Balance - amount };
     }
 
     public void Transfer(Address from, Address to, UInt128 amount)
@@ -103,6 +113,23 @@ public sealed class WorldState : IWorldState
         _accounts.Clear();
         _storage.Clear();
         return _backend.Apply(accounts, storage);
+    }
+
+    /// <summary>The cached account, loaded from the backend on first use; valid until the next change of the cache.</summary>
+    private ref AccountRecord? Slot(Address address)
+    {
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_accounts, address, out var cached);
+        if (cached) return ref slot;
+        try
+        {
+            slot = _backend.GetAccount(address);
+        }
+        catch
+        {
+            _accounts.Remove(address);
+            throw;
+        }
+        return ref slot;
     }
 
     private AccountRecord? Load(Address address)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using OpenLedger.Core.Types;
 
 namespace OpenLedger.State.Trie;
@@ -12,11 +11,13 @@ namespace OpenLedger.State.Trie;
 /// them from the store and when a commit writes them. What goes out: the previous version of every node a commit
 /// rewrites. So the cache follows the committed state, and a block that is executed but never committed adds
 /// only nodes of the state it was executed on. Memory is bounded by <see cref="Capacity"/>: the cache is emptied
-/// when it would grow beyond it (it refills from the next blocks). Thread-safe.
+/// when it would grow beyond it (it refills from the next blocks). Thread-safe (one lock: block execution is the
+/// only user, and ConcurrentDictionary's Count takes every lock, which the capacity check would do per node).
 /// </summary>
 public sealed class TrieNodeCache
 {
-    private readonly ConcurrentDictionary<Hash256, TrieNode> _nodes = new();
+    private readonly Dictionary<Hash256, TrieNode> _nodes = new();
+    private readonly Lock _lock = new();
 
     /// <param name="maxDepth">Nodes starting at fewer nibbles than this below the root are cached.</param>
     /// <param name="capacity">The most nodes held at once.</param>
@@ -40,24 +41,50 @@ public sealed class TrieNodeCache
 
     public int Capacity { get; }
 
-    public int Count => _nodes.Count;
+    public int Count
+    {
+        get
+        {
+            lock (_lock) return _nodes.Count;
+        }
+    }
 
     /// <summary>How often the cache was emptied because it was full.</summary>
-    public long Resets => Interlocked.Read(ref _resets);
+    public long Resets
+    {
+        get
+        {
+            lock (_lock) return _resets;
+        }
+    }
 
     private long _resets;
 
-    public void Clear() => _nodes.Clear();
+    public void Clear()
+    {
+        lock (_lock) _nodes.Clear();
+    }
 
-    public bool Contains(Hash256 hash) => _nodes.ContainsKey(hash);
+    public bool Contains(Hash256 hash)
+    {
+        lock (_lock) return _nodes.ContainsKey(hash);
+    }
 
     /// <summary>The hashes of the cached nodes (a snapshot, for tests and diagnostics).</summary>
-    public IReadOnlyList<Hash256> Hashes => _nodes.Keys.ToList();
+    public IReadOnlyList<Hash256> Hashes
+    {
+        get
+        {
+            lock (_lock) return _nodes.Keys.ToList();
+        }
+    }
 
     /// <summary>A private, changeable copy of the cached node with this hash.</summary>
     internal bool TryGetCopy(Hash256 hash, out TrieNode node)
     {
-        if (_nodes.TryGetValue(hash, out var cached))
+        TrieNode? cached;
+        lock (_lock) _nodes.TryGetValue(hash, out cached);
+        if (cached is not null)
         {
             node = Copy(cached);
             node.MarkLoaded(cached.Encoded!, hash);
@@ -70,29 +97,35 @@ public sealed class TrieNodeCache
     /// <summary>Caches a node just decoded from the store; the caller keeps <paramref name="decoded"/> and this keeps a copy.</summary>
     internal void AddLoaded(Hash256 hash, TrieNode decoded)
     {
-        if (!MakeRoom()) return;
         var entry = Copy(decoded);
         entry.MarkLoaded(decoded.Encoded!, hash);
-        _nodes[hash] = entry;
+        Put(hash, entry);
     }
 
     /// <summary>Caches a node a commit is writing (encoded, referenced by hash); its children become references.</summary>
     internal void AddCommitted(TrieNode node)
     {
-        if (!MakeRoom()) return;
         var entry = Snapshot(node);
         entry.MarkLoaded(node.Encoded!, node.Hash);
-        _nodes[node.Hash] = entry;
+        Put(node.Hash, entry);
     }
 
-    internal void Remove(Hash256 hash) => _nodes.TryRemove(hash, out _);
-
-    private bool MakeRoom()
+    internal void Remove(Hash256 hash)
     {
-        if (_nodes.Count < Capacity) return true;
-        _nodes.Clear();
-        Interlocked.Increment(ref _resets);
-        return true;
+        lock (_lock) _nodes.Remove(hash);
+    }
+
+    private void Put(Hash256 hash, TrieNode entry)
+    {
+        lock (_lock)
+        {
+            if (_nodes.Count >= Capacity && !_nodes.ContainsKey(hash))
+            {
+                _nodes.Clear();
+                _resets++;
+            }
+            _nodes[hash] = entry;
+        }
     }
 
     /// <summary>A copy sharing what the trie never changes in place (arrays, references by hash), copying the rest.</summary>
