@@ -14,8 +14,8 @@ namespace OpenLedger.Node.Bench;
 /// End-to-end load: funds M fresh senders from one account, prepares and pre-signs N transactions (transfers or
 /// the module mix; setup and signing are not what is measured), submits them over gRPC BroadcastStream or JSON-RPC
 /// batches, and watches committed blocks through SubscribeBlocks until every transaction is in a block. Latency is
-/// submit → the block that holds it arriving. Afterwards every receipt is read: a committed transaction with status
-/// 0 counts as failed.
+/// submit → the block that holds it arriving. Afterwards every receipt is read (JSON-RPC batches when the node's
+/// JSON-RPC URL is known, else gRPC): a committed transaction with status 0 counts as failed.
 /// </summary>
 public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOptions options, TextWriter progress)
 {
@@ -103,9 +103,13 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOpt
         var committed = sorted.Length;
         progress.WriteLine($"bench: reading {committed} receipts");
         var rejectedHashes = summary.Rejections.Select(r => r.Hash).ToHashSet();
-        var receipts = await chain.ReceiptsAsync(signed.Select(t => t.Hash.ToString()).Where(h => !rejectedHashes.Contains(h)).ToList(), ct);
-        var failed = receipts.Where(r => !r.Success).ToList();
-        errors.AddRange(failed.Take(ReportedErrors).Select(r => $"failed {r.TransactionHash} in block {r.BlockNumber}: {(r.RevertReason.Length > 0 ? r.RevertReason : "no reason given")}"));
+        var committedHashes = signed.Select(t => t.Hash.ToString()).Where(h => !rejectedHashes.Contains(h)).ToList();
+        var failed = options.JsonRpcUrl is { } url
+            ? (await new JsonRpcReceiptReader(url).ReadAsync(committedHashes, ct)).Where(r => !r.Success).Select(r => r.Hash).ToList()
+            : (await chain.ReceiptsAsync(committedHashes, ct)).Where(r => !r.Success).Select(r => r.TransactionHash).ToList();
+        // The reasons of the first few failures, from the full gRPC receipts.
+        foreach (var r in await chain.ReceiptsAsync(failed.Take(ReportedErrors).ToList(), ct))
+            errors.Add($"failed {r.TransactionHash} in block {r.BlockNumber}: {(r.RevertReason.Length > 0 ? r.RevertReason : "no reason given")}");
 
         var committedPerSec = committed / elapsed;
         return new BenchReport

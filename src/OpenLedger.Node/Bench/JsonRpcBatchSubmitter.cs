@@ -28,9 +28,9 @@ public sealed class JsonRpcBatchSubmitter(string url, int batchSize) : ITransact
         var accepted = 0;
         var rejected = 0;
         var rejections = new List<(string, string)>();
-        var gate = new SemaphoreSlim(InFlight);
+        using var gate = new SemaphoreSlim(InFlight);
         var inFlight = new List<Task>();
-        var results = new Lock();
+        var tally = new Lock();
         foreach (var (first, count, body) in batches)
         {
             await gate.WaitAsync(ct);
@@ -40,7 +40,7 @@ public sealed class JsonRpcBatchSubmitter(string url, int batchSize) : ITransact
                 try
                 {
                     var replies = await PostAsync(http, body, count, ct);
-                    lock (results)
+                    lock (tally)
                     {
                         foreach (var (id, error) in replies)
                         {
