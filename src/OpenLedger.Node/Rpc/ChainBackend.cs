@@ -26,6 +26,7 @@ public sealed class ChainBackend : INodeBackend
     private readonly CallSimulator _simulator;
     private readonly ModuleViews _views;
     private readonly List<Channel<ChainBlock>> _subscribers = new();
+    private readonly RecentBlockReceipts _recentReceipts;
 
     public ChainBackend(Blockchain chain, TransactionPool pool, INetworkInfo network, ModuleViews views)
     {
@@ -34,6 +35,7 @@ public sealed class ChainBackend : INodeBackend
         _network = network;
         _views = views;
         _simulator = new CallSimulator(chain.Modules);
+        _recentReceipts = new RecentBlockReceipts(chain.Store.GetReceipts);
         chain.BlockCommitted += OnBlockCommitted;
     }
 
@@ -51,7 +53,7 @@ public sealed class ChainBackend : INodeBackend
     public ChainBlock? GetBlock(Hash256 hash) => ToChainBlock(_chain.Store.GetEncodedBlock(hash));
 
     public IReadOnlyList<TransactionReceipt>? GetBlockReceipts(ulong number) =>
-        _chain.Store.GetHash(number) is { } hash ? _chain.Store.GetReceipts(hash) : null;
+        _chain.Store.GetHash(number) is { } hash ? _recentReceipts.Get(hash)?.Receipts : null;
 
     public TransactionLookup? GetTransaction(Hash256 hash)
     {
@@ -67,12 +69,10 @@ public sealed class ChainBackend : INodeBackend
     public ReceiptLookup? GetReceipt(Hash256 hash)
     {
         if (_chain.Store.GetTransactionLocation(hash) is not { } location) return null;
-        var receipts = _chain.Store.GetReceipts(location.BlockHash);
-        if (receipts is null || location.Index >= receipts.Count) return null;
-        var firstLog = 0;
-        for (var i = 0; i < location.Index; i++) firstLog += receipts[i].Logs.Count;
-        return new ReceiptLookup(receipts[location.Index],
-            new OpenLedger.Rpc.Backend.TransactionLocation(location.BlockNumber, location.BlockHash, location.Index), firstLog);
+        var block = _recentReceipts.Get(location.BlockHash);
+        if (block is null || location.Index >= block.Receipts.Count) return null;
+        return new ReceiptLookup(block.Receipts[location.Index],
+            new OpenLedger.Rpc.Backend.TransactionLocation(location.BlockNumber, location.BlockHash, location.Index), block.FirstLogIndex[location.Index]);
     }
 
     public AccountState GetAccount(Address address, ulong? blockNumber)
