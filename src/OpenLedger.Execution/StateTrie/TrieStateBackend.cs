@@ -25,6 +25,8 @@ public sealed class TrieStateBackend : IStateBackend
     // Every account this backend changed since it was opened: with the flat table (state at _openedAt) it gives
     // the current state. Kept only when there is a flat table.
     private readonly Dictionary<Address, StateAccount?>? _appliedAccounts;
+    // Accounts read from the flat table: Apply needs each touched account's storage root once more.
+    private readonly Dictionary<Address, StateAccount?>? _flatReads;
 
     /// <param name="cache">Decoded committed trie nodes shared between blocks (see <see cref="TrieNodeCache"/>).</param>
     /// <param name="flat">The flat account table; read instead of the trie while it holds the state at <paramref name="root"/>.</param>
@@ -35,7 +37,11 @@ public sealed class TrieStateBackend : IStateBackend
         _flat = flat;
         _openedAt = root;
         _accounts = new SecureTrie(store, root, cache);
-        if (flat is not null) _appliedAccounts = new Dictionary<Address, StateAccount?>();
+        if (flat is not null)
+        {
+            _appliedAccounts = new Dictionary<Address, StateAccount?>();
+            _flatReads = new Dictionary<Address, StateAccount?>();
+        }
         Root = root;
     }
 
@@ -49,7 +55,13 @@ public sealed class TrieStateBackend : IStateBackend
         if (_flat is not null)
         {
             if (_appliedAccounts!.TryGetValue(address, out var applied)) return applied;
-            if (_flat.IsAt(_openedAt)) return _flat.Get(address);
+            if (_flat.IsAt(_openedAt))
+            {
+                if (_flatReads!.TryGetValue(address, out var read)) return read;
+                read = _flat.Get(address);
+                _flatReads[address] = read;
+                return read;
+            }
         }
         var encoded = _accounts.Get(address.Bytes);
         return encoded is null ? null : StateAccount.Decode(encoded);
