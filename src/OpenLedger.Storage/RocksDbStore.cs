@@ -11,6 +11,9 @@ public sealed class RocksDbStore : IKeyValueStore
 {
     private readonly RocksDb _db;
     private readonly ColumnFamilyHandle[] _handles;
+    /// <summary>Memory all memtables may hold together before RocksDB flushes one.</summary>
+    public const ulong MemtableBudgetBytes = 64UL << 20;
+
     private readonly WriteOptions _syncWrite = new WriteOptions().SetSync(true);
     private readonly WriteOptions _asyncWrite = new WriteOptions().SetSync(false);
     private volatile bool _disposed;
@@ -52,7 +55,11 @@ public sealed class RocksDbStore : IKeyValueStore
             .SetCreateIfMissing(true)
             .SetCreateMissingColumnFamilies(true)
             .SetParanoidChecks(true)
-            .SetMaxOpenFiles(512);
+            .SetMaxOpenFiles(512)
+            // One memtable budget for all columns: without it each of the 10 columns fills its own 64 MiB memtable
+            // (up to two) before flushing, and a node under steady load grew by ~25 MiB/min for many minutes
+            // (docs/performance.md, soak). With it the largest memtable is flushed once they hold 64 MiB together.
+            .SetDbWriteBufferSize(MemtableBudgetBytes);
 
         try
         {
