@@ -26,7 +26,8 @@ public sealed class ChainBackend : INodeBackend
     private readonly CallSimulator _simulator;
     private readonly ModuleViews _views;
     private readonly List<Channel<ChainBlock>> _subscribers = new();
-    private readonly RecentBlockReceipts _recentReceipts;
+    private readonly RecentBlockCache<BlockReceipts> _recentReceipts;
+    private readonly RecentBlockCache<Block> _recentBlocks;
 
     public ChainBackend(Blockchain chain, TransactionPool pool, INetworkInfo network, ModuleViews views)
     {
@@ -35,7 +36,8 @@ public sealed class ChainBackend : INodeBackend
         _network = network;
         _views = views;
         _simulator = new CallSimulator(chain.Modules);
-        _recentReceipts = new RecentBlockReceipts(chain.Store.GetReceipts);
+        _recentReceipts = new RecentBlockCache<BlockReceipts>(hash => chain.Store.GetReceipts(hash) is { } r ? BlockReceipts.Of(r) : null);
+        _recentBlocks = new RecentBlockCache<Block>(chain.Store.GetBlock);
         chain.BlockCommitted += OnBlockCommitted;
     }
 
@@ -57,7 +59,7 @@ public sealed class ChainBackend : INodeBackend
 
     public TransactionLookup? GetTransaction(Hash256 hash)
     {
-        if (_chain.Store.GetTransactionLocation(hash) is { } location && _chain.Store.GetBlock(location.BlockHash) is { } block)
+        if (_chain.Store.GetTransactionLocation(hash) is { } location && _recentBlocks.Get(location.BlockHash) is { } block)
         {
             var tx = block.Transactions[location.Index];
             return new TransactionLookup(ToChainTransaction(tx), new OpenLedger.Rpc.Backend.TransactionLocation(location.BlockNumber, location.BlockHash, location.Index),
