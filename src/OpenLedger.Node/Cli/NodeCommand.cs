@@ -47,7 +47,9 @@ public static class NodeCommand
         if (genesisFile is not null)
         {
             var mine = config.Resolve(home, config.GenesisFile);
-            if (GenesisDocument.Load(genesisFile).ToJson() != GenesisDocument.Load(mine).ToJson())
+            // The content digest (what block 0 is made of; notes and formatting aside) rather than re-serialized JSON:
+            // a million-account genesis would otherwise be serialized twice more on every start.
+            if (GenesisDocument.Load(genesisFile).ContentDigest() != GenesisDocument.Load(mine).ContentDigest())
                 throw new NodeConfigException($"{genesisFile} is not the genesis of {home} ({mine}); a home belongs to one chain — use another --home");
         }
         return overrides(config);
