@@ -48,6 +48,10 @@ public sealed class TendermintEngine
     private bool _prevoteTimeoutScheduled;
     private bool _polkaHandled;
     private bool _precommitTimeoutScheduled;
+    private bool _proposeTimeoutExtended;
+
+    // The size the height's timeouts are scaled for: the host's expectation, raised by every proposal seen.
+    private long _expectedProposalBytes;
 
     private PreviousHeight? _previous;
 
@@ -68,6 +72,9 @@ public sealed class TendermintEngine
     public ProposedBlock? ValidBlock { get; private set; }
     public int ValidRound { get; private set; } = -1;
 
+    /// <summary>The proposal size the current height's timeouts are scaled for (bytes).</summary>
+    public long ExpectedProposalBytes => _expectedProposalBytes;
+
     /// <summary>The decision of the current height, once there is one.</summary>
     public CommitBlock? Decision { get; private set; }
 
@@ -79,8 +86,14 @@ public sealed class TendermintEngine
     /// replayed first, so the engine resumes the round it was in; the effects of the replay are returned
     /// (re-broadcasts of our own messages and timeouts, some stale, which is harmless).
     /// </summary>
-    public IReadOnlyList<ConsensusEffect> StartHeight(ulong height, ValidatorSet validators, ProposerPriorityQueue proposers)
+    /// <param name="expectedProposalBytes">
+    /// The host's estimate of this height's proposal size (e.g. what its mempool holds, up to the proposal cap);
+    /// the propose and prevote timeouts grow with it (<see cref="ConsensusConfig.TimeoutPerProposalKiB"/>). Any
+    /// proposal received at the height raises it to that proposal's size. Only timing depends on it.
+    /// </param>
+    public IReadOnlyList<ConsensusEffect> StartHeight(ulong height, ValidatorSet validators, ProposerPriorityQueue proposers, long expectedProposalBytes = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedProposalBytes);
         if (_started && height <= Height)
             throw new InvalidOperationException($"cannot start height {height}: the engine is already at height {Height}");
         if (validators.Count == 0) throw new ArgumentException("the validator set is empty", nameof(validators));
@@ -89,6 +102,7 @@ public sealed class TendermintEngine
             ? new PreviousHeight(decided.Height, ProposalCarrying(decided.Block.Hash), _votes.Precommits(decided.Round).VotesFor(decided.Block.Hash).ToArray())
             : null;
         ResetHeight(height, validators, proposers);
+        _expectedProposalBytes = expectedProposalBytes;
 
         _wal.StartHeight(height);
         var recorded = _wal.Read(height);
@@ -273,6 +287,7 @@ public sealed class TendermintEngine
         {
             case RoundStep.Propose when Step == RoundStep.Propose: // rule 57
                 Record(timeout, fromWal);
+                if (TryExtendProposeTimeout()) return false;
                 CastVote(VoteType.Prevote, Hash256.Zero);
                 Step = RoundStep.Prevote;
                 return true;
@@ -316,9 +331,10 @@ public sealed class TendermintEngine
         _prevoteTimeoutScheduled = false;
         _polkaHandled = false;
         _precommitTimeoutScheduled = false;
+        _proposeTimeoutExtended = false;
         // Everyone, the proposer included, arms the propose timeout: a proposer whose application is slow
         // to build a block must not hold the round up forever.
-        Emit(new ScheduleTimeout(Height, round, RoundStep.Propose, _config.TimeoutFor(RoundStep.Propose, round)));
+        Emit(new ScheduleTimeout(Height, round, RoundStep.Propose, _config.TimeoutFor(RoundStep.Propose, round, _expectedProposalBytes)));
         if (!IsMe(ProposerFor(round)) || _validators.Find(_privValidator!.Address) is null) return;
         if (_ownProposalsFromWal.TryGetValue(round, out var recorded))
         {
@@ -348,6 +364,7 @@ public sealed class TendermintEngine
     private void StoreProposal(Proposal proposal, bool ownBlock)
     {
         _proposals[proposal.Round] = proposal;
+        _expectedProposalBytes = Math.Max(_expectedProposalBytes, proposal.Block.Payload.Length);
         var hash = proposal.Block.Hash;
         _blocks.TryAdd(hash, proposal.Block);
         if (ownBlock) _validity.TryAdd(hash, true);
@@ -428,7 +445,7 @@ public sealed class TendermintEngine
     {
         if (Step != RoundStep.Prevote || _prevoteTimeoutScheduled || !_votes.Prevotes(Round).HasQuorumAny) return false;
         _prevoteTimeoutScheduled = true;
-        Emit(new ScheduleTimeout(Height, Round, RoundStep.Prevote, _config.TimeoutFor(RoundStep.Prevote, Round)));
+        Emit(new ScheduleTimeout(Height, Round, RoundStep.Prevote, _config.TimeoutFor(RoundStep.Prevote, Round, _expectedProposalBytes)));
         return true;
     }
 
@@ -449,6 +466,23 @@ public sealed class TendermintEngine
         }
         ValidBlock = proposal.Block;
         ValidRound = Round;
+        return true;
+    }
+
+    /// <summary>
+    /// The propose timeout fired while the round's proposal is here but the application has not judged it yet:
+    /// instead of prevoting nil on a block that is being validated, wait once more for the time a block of that
+    /// size needs (<see cref="ConsensusConfig.SizeAllowance"/>). Once per round, so a host that never answers
+    /// still moves on; timeouts only ever affect liveness, never safety.
+    /// </summary>
+    private bool TryExtendProposeTimeout()
+    {
+        if (_proposeTimeoutExtended || !_proposals.TryGetValue(Round, out var proposal)) return false;
+        if (_validity.ContainsKey(proposal.Block.Hash)) return false;
+        var allowance = _config.SizeAllowance(proposal.Block.Payload.Length);
+        if (allowance <= TimeSpan.Zero) return false;
+        _proposeTimeoutExtended = true;
+        Emit(new ScheduleTimeout(Height, Round, RoundStep.Propose, allowance));
         return true;
     }
 

@@ -65,6 +65,47 @@ public sealed class SimulationTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// 100 KiB blocks that take the application 3 ms per KiB to build or validate (0.3 s), one validator three
+    /// times slower (0.9 s), against 200 ms base propose timeouts: with the timeouts scaled by the expected proposal
+    /// size every height is decided in round 0; the same run without scaling needs later rounds (the control).
+    /// </summary>
+    [Fact]
+    public void Big_blocks_and_a_slow_validator_commit_in_round_0_with_size_scaled_timeouts()
+    {
+        var scaled = new ConsensusSimulation(BigBlocks(TimeSpan.FromMilliseconds(15)) with { TargetHeight = 12 }).Run();
+        output.WriteLine(scaled.ToString());
+        Assert.True(scaled.Failures.Count == 0, string.Join("\n", scaled.Failures));
+        Assert.True(scaled.LowestCommittedHeight >= 12, scaled.ToString());
+        Assert.Equal(0, scaled.MaxDecidedRound);
+
+        var unscaled = new ConsensusSimulation(BigBlocks(TimeSpan.Zero) with { TargetHeight = 2, LivenessBoundMs = 240_000, MaxSimulatedMs = 600_000 }).Run();
+        output.WriteLine(unscaled.ToString());
+        Assert.True(unscaled.Failures.Count == 0, string.Join("\n", unscaled.Failures));
+        Assert.True(unscaled.MaxDecidedRound > 0, $"the control run should need later rounds: {unscaled}");
+    }
+
+    /// <summary>Size-scaled timeouts and the propose-timeout extension under the usual faults (partitions, crashes, an equivocator).</summary>
+    [Theory]
+    [InlineData(8101)]
+    [InlineData(8102)]
+    [InlineData(8103)]
+    public void Scaled_timeouts_with_big_blocks_stay_safe_and_live_under_faults(int seed) =>
+        RunAndCheck(new SimulationOptions
+        {
+            Seed = seed, Validators = 4 + seed % 2, TargetHeight = 60, ProposalPaddingBytes = 20 * 1024, AppDelayPerKiBMs = 2,
+            SlowNodeIndex = 1, SlowNodeFactor = 3, HintProposalSize = seed % 3 != 0,
+            Consensus = new SimulationOptions { Seed = 0 }.Consensus with { TimeoutPerProposalKiB = TimeSpan.FromMilliseconds(5) },
+        });
+
+    private static SimulationOptions BigBlocks(TimeSpan perKiB) => new()
+    {
+        Seed = 8001, Validators = 4, LossRate = 0, DuplicateRate = 0, SlowMessageRate = 0, ChaosMs = 100,
+        Partitions = false, Crashes = false, Equivocator = false,
+        ProposalPaddingBytes = 100 * 1024, AppDelayPerKiBMs = 3, SlowNodeIndex = 0, SlowNodeFactor = 3, HintProposalSize = true,
+        Consensus = new SimulationOptions { Seed = 0 }.Consensus with { TimeoutPerProposalKiB = perKiB },
+    };
+
     [Fact]
     public void A_seed_reproduces_the_run_exactly()
     {

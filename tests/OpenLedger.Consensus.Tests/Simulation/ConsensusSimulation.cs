@@ -177,7 +177,7 @@ public sealed class ConsensusSimulation
         node.Incarnation++;
         node.LastAnnounced = default;
         var height = node.CommittedHeight + 1;
-        Execute(node, node.Engine.StartHeight(height, ValidatorsAt(height), ProposerQueue(height)));
+        Execute(node, node.Engine.StartHeight(height, ValidatorsAt(height), ProposerQueue(height), ExpectedProposalBytes));
     }
 
     private ProposerPriorityQueue ProposerQueue(ulong height)
@@ -234,12 +234,12 @@ public sealed class ConsensusSimulation
                         () => Input(node, incarnation, new TimeoutFired(timeout.Height, timeout.Round, timeout.Step)));
                     break;
                 case RequestBlock request:
-                    var block = HashChainApplication.BuildBlock(request.Height, request.Round, node.Index, ++node.ProposalCounter);
-                    At(_now + _options.AppDelayMs, () => Input(node, incarnation, new BlockToPropose(request.Height, request.Round, block)));
+                    var block = HashChainApplication.BuildBlock(request.Height, request.Round, node.Index, ++node.ProposalCounter, _options.ProposalPaddingBytes);
+                    At(_now + AppDelay(node, block), () => Input(node, incarnation, new BlockToPropose(request.Height, request.Round, block)));
                     break;
                 case ValidateBlock validate:
                     var valid = HashChainApplication.Validate(validate.Height, validate.Block) is null;
-                    At(_now + _options.AppDelayMs, () => Input(node, incarnation, new ProposalValidated(validate.Height, validate.Block.Hash, valid)));
+                    At(_now + AppDelay(node, validate.Block), () => Input(node, incarnation, new ProposalValidated(validate.Height, validate.Block.Hash, valid)));
                     break;
                 case CommitBlock decided:
                     _maxDecidedRound = Math.Max(_maxDecidedRound, decided.Round);
@@ -264,11 +264,20 @@ public sealed class ConsensusSimulation
         }
     }
 
+    /// <summary>How long the node's application takes to build or validate <paramref name="block"/>.</summary>
+    private long AppDelay(SimulatedNode node, ProposedBlock block)
+    {
+        var delay = _options.AppDelayMs + (long)(_options.AppDelayPerKiBMs * block.Payload.Length / 1024);
+        return node.Index == _options.SlowNodeIndex ? delay * _options.SlowNodeFactor : delay;
+    }
+
+    private long ExpectedProposalBytes => _options.HintProposalSize ? _options.ProposalPaddingBytes : 0;
+
     private void StartNextHeight(SimulatedNode node, int incarnation, ulong decidedHeight)
     {
         if (node.Incarnation != incarnation || node.Engine is null || node.Engine.Height != decidedHeight) return;
         if (node.CommittedHeight < decidedHeight) return;
-        Execute(node, node.Engine.StartHeight(decidedHeight + 1, ValidatorsAt(decidedHeight + 1), ProposerQueue(decidedHeight + 1)));
+        Execute(node, node.Engine.StartHeight(decidedHeight + 1, ValidatorsAt(decidedHeight + 1), ProposerQueue(decidedHeight + 1), ExpectedProposalBytes));
     }
 
     private void ApplyBlock(SimulatedNode node, ulong height, ProposedBlock block, Commit commit)
@@ -448,7 +457,7 @@ public sealed class ConsensusSimulation
         if (!applied) return;
         _blockSyncBatches++;
         if (node.Engine!.Height <= node.CommittedHeight)
-            Execute(node, node.Engine.StartHeight(node.CommittedHeight + 1, ValidatorsAt(node.CommittedHeight + 1), ProposerQueue(node.CommittedHeight + 1)));
+            Execute(node, node.Engine.StartHeight(node.CommittedHeight + 1, ValidatorsAt(node.CommittedHeight + 1), ProposerQueue(node.CommittedHeight + 1), ExpectedProposalBytes));
     }
 
     private void GossipTick()

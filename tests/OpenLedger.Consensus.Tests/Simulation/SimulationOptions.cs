@@ -38,6 +38,20 @@ public sealed record SimulationOptions
     public int BlockIntervalMs { get; init; } = 10;
     public int AppDelayMs { get; init; } = 3;
 
+    /// <summary>Padding added to every proposed block, to model big blocks (0: a few bytes).</summary>
+    public int ProposalPaddingBytes { get; init; }
+
+    /// <summary>Extra time the application needs per KiB of a block, to build it and to validate it.</summary>
+    public double AppDelayPerKiBMs { get; init; }
+
+    /// <summary>This validator's application is <see cref="SlowNodeFactor"/> times slower (-1: none).</summary>
+    public int SlowNodeIndex { get; init; } = -1;
+
+    public int SlowNodeFactor { get; init; } = 1;
+
+    /// <summary>Nodes tell the engine the proposal size they expect at each height (as the node does from its mempool).</summary>
+    public bool HintProposalSize { get; init; }
+
     /// <summary>Share of consensus messages sent through the RLP codec (encode + decode) on the way.</summary>
     public double CodecRoundTripRate { get; init; } = 0.25;
 

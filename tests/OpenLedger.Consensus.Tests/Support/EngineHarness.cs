@@ -16,14 +16,21 @@ public sealed class EngineHarness
 {
     public const ulong ChainId = 161200;
 
-    public EngineHarness(int me = 0, params long[] powers)
+    public EngineHarness(int me = 0, params long[] powers) : this(Config, me, powers)
     {
+    }
+
+    public EngineHarness(ConsensusConfig config, int me, params long[] powers)
+    {
+        EngineConfig = config;
         Powers = powers.Length == 0 ? [10, 10, 10, 10] : powers;
         Validators = TestValidators.Create(Powers);
         Queue = ProposerPriorityQueue.Create(Validators);
         Me = me;
         Engine = NewEngine();
     }
+
+    public ConsensusConfig EngineConfig { get; }
 
     public long[] Powers { get; }
     public ValidatorSet Validators { get; }
@@ -55,7 +62,7 @@ public sealed class EngineHarness
         for (var r = from; ; r++) if (ProposerIndex(r) != Me) return r;
     }
 
-    public IReadOnlyList<ConsensusEffect> Start() => Engine.StartHeight(1, Validators, Queue);
+    public IReadOnlyList<ConsensusEffect> Start(long expectedProposalBytes = 0) => Engine.StartHeight(1, Validators, Queue, expectedProposalBytes);
 
     public IReadOnlyList<ConsensusEffect> Restart()
     {
@@ -86,7 +93,7 @@ public sealed class EngineHarness
     public ProposalValidated Valid(ProposedBlock block, bool valid = true) => new(1, block.Hash, valid);
 
     private TendermintEngine NewEngine() =>
-        new(Config, new PrivValidator(new FakeVoteSigner(AddressOf(Me)), SigningState), FakeVoteVerifier.Instance, Wal);
+        new(EngineConfig, new PrivValidator(new FakeVoteSigner(AddressOf(Me)), SigningState), FakeVoteVerifier.Instance, Wal);
 }
 
 public static class EffectExtensions
