@@ -32,6 +32,21 @@ public sealed record GossipOptions
     /// <summary>RPC frames queued per peer; when full, further frames to that peer are dropped.</summary>
     public int MaxOutboundQueue { get; init; } = 1024;
 
+    /// <summary>
+    /// Bytes of queued RPC frames the send loop writes to a peer in one stream write (one Noise/Yamux frame run
+    /// instead of one per RPC). Frames stay separate length-prefixed RPCs on the wire.
+    /// </summary>
+    public int MaxCoalescedWrite { get; init; } = 256 * 1024;
+
+    /// <summary>Messages of a batch-validated topic (<see cref="GossipRouter.SubscribeBatched"/>) handed to its validator at once.</summary>
+    public int MaxValidationBatch { get; init; } = 1024;
+
+    /// <summary>Messages of a batch-validated topic waiting for validation; beyond this, new ones are dropped unvalidated (not forwarded, no penalty).</summary>
+    public int MaxValidationQueue { get; init; } = 32_768;
+
+    /// <summary>Accepted messages forwarded to one peer in one RPC by the batch validation path.</summary>
+    public int MaxForwardBatch { get; init; } = 512;
+
     /// <summary>The v1.1 score function (P1–P7, decay).</summary>
     public PeerScoreParameters Score { get; init; } = new();
 

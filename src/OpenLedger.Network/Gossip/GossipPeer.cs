@@ -17,6 +17,15 @@ internal sealed class GossipPeer(PeerId id, int maxQueue)
         SingleReader = true,
     });
 
+    /// <summary>
+    /// Frames of priority topics (consensus): the send loop writes them before anything waiting in
+    /// <see cref="Outbound"/>, so a vote or proposal never queues behind a burst of transactions, and a full
+    /// <see cref="Outbound"/> never drops one. Bounded by <see cref="MaxPriorityFrames"/>.
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentQueue<byte[]> Priority { get; } = new();
+
+    public const int MaxPriorityFrames = 4096;
+
     public CancellationTokenSource Lifetime { get; } = new();
 
     public bool SupportsBackoff => Protocol is not "/meshsub/1.0.0";

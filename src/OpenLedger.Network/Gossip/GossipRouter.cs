@@ -26,6 +26,9 @@ public sealed class GossipRouter
     private readonly object _lock = new();
     private readonly Dictionary<PeerId, GossipPeer> _peers = [];
     private readonly Dictionary<string, Func<GossipMessage, ValidationResult>> _validators = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BatchValidationQueue> _batched = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _priorityTopics = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _lifetime = new();
     private readonly Dictionary<string, HashSet<PeerId>> _mesh = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<PeerId>> _fanout = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _fanoutLastPublish = new(StringComparer.Ordinal);
@@ -121,6 +124,40 @@ public sealed class GossipRouter
         }
     }
 
+    /// <summary>
+    /// Joins the topic with a validator that judges messages in batches, off the peers' receive loops: arriving
+    /// messages are queued (up to <see cref="GossipOptions.MaxValidationQueue"/>, beyond which they are dropped
+    /// unvalidated), and one worker hands whatever has arrived (up to <see cref="GossipOptions.MaxValidationBatch"/>)
+    /// to <paramref name="validator"/>, which returns one result per message in the same order. Signatures are
+    /// checked in parallel first; accepted messages are delivered in arrival order and forwarded several per RPC.
+    /// For expensive validation (transactions: sender recovery, mempool admission) where messages of other topics
+    /// on the same stream (consensus) must not wait behind it.
+    /// </summary>
+    public void SubscribeBatched(string topic, Func<IReadOnlyList<GossipMessage>, IReadOnlyList<ValidationResult>> validator)
+    {
+        ArgumentNullException.ThrowIfNull(validator);
+        BatchValidationQueue queue;
+        lock (_lock)
+        {
+            if (_batched.ContainsKey(topic)) throw new InvalidOperationException($"topic {topic} already has a batch validator");
+            queue = new BatchValidationQueue(topic, validator, _options.MaxValidationQueue);
+            _batched[topic] = queue;
+        }
+        // Joins the mesh; this per-message validator is never called for the topic.
+        Subscribe(topic, _ => ValidationResult.Ignore);
+        _ = Task.Run(() => ValidateBatchesAsync(queue, _lifetime.Token));
+    }
+
+    /// <summary>
+    /// Messages we publish or forward on <paramref name="topic"/> jump the per-peer send queue (and are not dropped
+    /// when it is full), so consensus traffic is not delayed by a transaction burst.
+    /// </summary>
+    public void PrioritiseTopic(string topic)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        lock (_lock) _priorityTopics.Add(topic);
+    }
+
     public void Unsubscribe(string topic)
     {
         lock (_lock)
@@ -177,11 +214,73 @@ public sealed class GossipRouter
             var rpc = new PubSubRpc();
             rpc.Messages.Add(message);
             byte[] frame = LengthPrefixed.Frame(rpc.Encode());
+            bool priority = _priorityTopics.Contains(topic);
             foreach (var peer in targets.ToArray())
-                if (peer.Outbound.Writer.TryWrite(frame)) sent++;
+                if (Send(peer, frame, priority)) sent++;
         }
         if (sent == 0) _log.Debug("published on {Topic} but no peer is subscribed", topic);
         return Task.FromResult(sent);
+    }
+
+    /// <summary>
+    /// Signs and sends several messages on one topic (each its own gossipsub message, signed in parallel), packed
+    /// several per RPC to each target peer; returns how many peers they were sent to. Same targets as
+    /// <see cref="PublishAsync"/>.
+    /// </summary>
+    public Task<int> PublishManyAsync(string topic, IReadOnlyList<byte[]> data)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Count == 0) return Task.FromResult(0);
+        var messages = new PubSubMessage[data.Count];
+        for (int i = 0; i < messages.Length; i++)
+        {
+            var seqno = new byte[8];
+            _options.Random.Fill(seqno);
+            messages[i] = new PubSubMessage { From = _host.LocalPeerId.Bytes, Data = data[i], SequenceNumber = seqno, Topic = topic, Key = _host.NodeKeyPublicProtobuf };
+        }
+        void SignOne(int i) => messages[i].Signature = _host.SignWithNodeKey([.. SignaturePrefix, .. messages[i].EncodeForSigning()]);
+        if (messages.Length >= 8) Parallel.For(0, messages.Length, SignOne);
+        else for (int i = 0; i < messages.Length; i++) SignOne(i);
+
+        GossipPeer[] targets;
+        lock (_lock)
+        {
+            DateTimeOffset now = _time.GetUtcNow();
+            foreach (var message in messages)
+            {
+                byte[] id = MessageId(message);
+                _seen.TryAdd(id, now);
+                _cache.Put(id, message);
+            }
+            targets = PublishTargets(topic, now);
+            bool priority = _priorityTopics.Contains(topic);
+            for (int start = 0; start < messages.Length; start += _options.MaxForwardBatch)
+            {
+                var rpc = new PubSubRpc();
+                for (int i = start; i < Math.Min(messages.Length, start + _options.MaxForwardBatch); i++) rpc.Messages.Add(messages[i]);
+                byte[] frame = LengthPrefixed.Frame(rpc.Encode());
+                foreach (var peer in targets) Send(peer, frame, priority);
+            }
+        }
+        if (targets.Length == 0) _log.Debug("published on {Topic} but no peer is subscribed", topic);
+        return Task.FromResult(targets.Length);
+    }
+
+    /// <summary>Flood publish: every subscribed peer above the publish threshold; else the mesh, else the fanout. Under the lock.</summary>
+    private GossipPeer[] PublishTargets(string topic, DateTimeOffset now)
+    {
+        if (_options.FloodPublish)
+            return _peers.Values.Where(p => p.Topics.Contains(topic) && ScoreOf(p) >= _options.Thresholds.PublishThreshold).ToArray();
+        if (_mesh.TryGetValue(topic, out var mesh))
+            return mesh.Select(p => _peers[p]).ToArray();
+        if (!_fanout.TryGetValue(topic, out var fanout) || fanout.Count == 0)
+        {
+            fanout = SelectPeers(topic, _options.D, p => ScoreOf(p) >= _options.Thresholds.PublishThreshold).Select(p => p.Id).ToHashSet();
+            _fanout[topic] = fanout;
+        }
+        _fanoutLastPublish[topic] = now;
+        return fanout.Select(p => _peers[p]).ToArray();
     }
 
     internal void Start()
@@ -192,6 +291,7 @@ public sealed class GossipRouter
     internal void Stop()
     {
         _heartbeat?.Dispose();
+        _lifetime.Cancel();
         lock (_lock)
         {
             foreach (var peer in _peers.Values) peer.Lifetime.Cancel();
@@ -257,10 +357,18 @@ public sealed class GossipRouter
             {
                 stream = await _host.OpenStreamAsync(peer.Id, [MeshSub11, MeshSub10], token).ConfigureAwait(false);
                 lock (_lock) peer.Protocol = stream.Protocol;
+                var buffer = new MemoryStream();
                 while (await peer.Outbound.Reader.WaitToReadAsync(token).ConfigureAwait(false))
                 {
-                    while (peer.Outbound.Reader.TryRead(out byte[]? frame))
-                        await stream.WriteAsync(frame, token).ConfigureAwait(false);
+                    // Priority frames first, then whatever else is queued, written together up to the coalescing limit.
+                    buffer.SetLength(0);
+                    while (buffer.Length < _options.MaxCoalescedWrite)
+                    {
+                        if (peer.Priority.TryDequeue(out byte[]? urgent)) buffer.Write(urgent);
+                        else if (peer.Outbound.Reader.TryRead(out byte[]? frame)) buffer.Write(frame);
+                        else break;
+                    }
+                    if (buffer.Length > 0) await stream.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), token).ConfigureAwait(false);
                 }
                 return;
             }
@@ -350,9 +458,139 @@ public sealed class GossipRouter
 
         foreach (var message in candidates)
         {
+            BatchValidationQueue? batched;
+            lock (_lock) batched = _batched.GetValueOrDefault(message.Topic);
+            if (batched is not null)
+            {
+                if (!batched.Pending.Writer.TryWrite((from, message)))
+                {
+                    _log.Debug("validation queue of {Topic} is full; dropping a message from {PeerId}", message.Topic, from);
+                    lock (_lock) _score.MessageIgnored(MessageId(message), _time.GetUtcNow());
+                }
+                continue;
+            }
             await Task.Yield();
             ProcessMessage(from, message);
         }
+    }
+
+    /// <summary>The worker of one batch-validated topic (<see cref="SubscribeBatched"/>).</summary>
+    private async Task ValidateBatchesAsync(BatchValidationQueue queue, CancellationToken token)
+    {
+        var batch = new List<(PeerId From, PubSubMessage Message)>(_options.MaxValidationBatch);
+        try
+        {
+            while (await queue.Pending.Reader.WaitToReadAsync(token).ConfigureAwait(false))
+            {
+                batch.Clear();
+                while (batch.Count < _options.MaxValidationBatch && queue.Pending.Reader.TryRead(out var item)) batch.Add(item);
+                try
+                {
+                    ValidateBatch(queue, batch);
+                }
+                catch (Exception e)
+                {
+                    _log.Warning(e, "batch validation of {Topic} failed; {Count} messages dropped", queue.Topic, batch.Count);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void ValidateBatch(BatchValidationQueue queue, List<(PeerId From, PubSubMessage Message)> batch)
+    {
+        var invalid = new string?[batch.Count];
+        var authors = new PeerId?[batch.Count];
+        // Ed25519 verification is the costly part of the envelope check; spread it over the cores.
+        if (batch.Count >= 8)
+            Parallel.For(0, batch.Count, i => invalid[i] = CheckSignature(batch[i].Message, out authors[i]));
+        else
+            for (int i = 0; i < batch.Count; i++) invalid[i] = CheckSignature(batch[i].Message, out authors[i]);
+
+        var delivered = new GossipMessage?[batch.Count];
+        var toValidate = new List<GossipMessage>(batch.Count);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            if (invalid[i] is not null) continue;
+            var (from, message) = batch[i];
+            delivered[i] = new GossipMessage(message.Topic, message.Data ?? [], authors[i]!, message.SequenceNumber!, MessageId(message), from);
+            toValidate.Add(delivered[i]!);
+        }
+        IReadOnlyList<ValidationResult> results;
+        try
+        {
+            results = toValidate.Count == 0 ? [] : queue.Validator(toValidate);
+            if (results.Count != toValidate.Count)
+                throw new InvalidOperationException($"the batch validator returned {results.Count} results for {toValidate.Count} messages");
+        }
+        catch (Exception e)
+        {
+            _log.Warning(e, "validator for {Topic} threw; ignoring {Count} messages", queue.Topic, toValidate.Count);
+            results = Enumerable.Repeat(ValidationResult.Ignore, toValidate.Count).ToArray();
+        }
+
+        var accepted = new List<(PeerId From, PubSubMessage Message, GossipMessage Delivered)>();
+        int next = 0;
+        for (int i = 0; i < batch.Count; i++)
+        {
+            var (from, message) = batch[i];
+            if (invalid[i] is not null)
+            {
+                _log.Debug("message from {PeerId} failed signature policy: {Reason}", from, invalid[i]);
+                Penalise(from, message, invalid[i]!);
+                continue;
+            }
+            var result = results[next++];
+            if (result == ValidationResult.Reject) Penalise(from, message, "rejected by the validator");
+            else if (result == ValidationResult.Ignore) lock (_lock) _score.MessageIgnored(delivered[i]!.MessageId, _time.GetUtcNow());
+            else accepted.Add((from, message, delivered[i]!));
+        }
+        if (accepted.Count == 0) return;
+
+        // Record and forward: per target peer, several accepted messages per RPC.
+        lock (_lock)
+        {
+            DateTimeOffset now = _time.GetUtcNow();
+            var forwards = new Dictionary<PeerId, PubSubRpc>();
+            bool priority = _priorityTopics.Contains(queue.Topic);
+            foreach (var (from, message, gossip) in accepted)
+            {
+                _score.MessageAccepted(from, gossip.MessageId, message.Topic, now);
+                _cache.Put(gossip.MessageId, message);
+                if (!_mesh.TryGetValue(message.Topic, out var mesh)) continue;
+                foreach (PeerId target in mesh)
+                {
+                    if (target == from || target == gossip.From || !_peers.TryGetValue(target, out var peer)) continue;
+                    if (!forwards.TryGetValue(target, out var rpc)) forwards[target] = rpc = new PubSubRpc();
+                    rpc.Messages.Add(message);
+                    if (rpc.Messages.Count >= _options.MaxForwardBatch)
+                    {
+                        Send(peer, LengthPrefixed.Frame(rpc.Encode()), priority);
+                        forwards[target] = new PubSubRpc();
+                    }
+                }
+            }
+            foreach (var (target, rpc) in forwards)
+                if (rpc.Messages.Count > 0 && _peers.TryGetValue(target, out var peer)) Send(peer, LengthPrefixed.Frame(rpc.Encode()), priority);
+        }
+        foreach (var (_, _, gossip) in accepted)
+        {
+            try { MessageReceived?.Invoke(gossip); }
+            catch (Exception e) { _log.Warning(e, "gossip message handler failed"); }
+        }
+    }
+
+    /// <summary>Queues a frame for the peer's send loop, on the priority lane for priority topics; false if dropped.</summary>
+    private bool Send(GossipPeer peer, byte[] frame, bool priority)
+    {
+        if (!priority) return peer.Outbound.Writer.TryWrite(frame);
+        if (peer.Priority.Count >= GossipPeer.MaxPriorityFrames) return false;
+        peer.Priority.Enqueue(frame);
+        // Wakes the send loop; if the normal queue is full the loop is busy anyway and finds the frame.
+        peer.Outbound.Writer.TryWrite([]);
+        return true;
     }
 
     private void ProcessMessage(PeerId from, PubSubMessage message)
@@ -403,10 +641,11 @@ public sealed class GossipRouter
                 var rpc = new PubSubRpc();
                 rpc.Messages.Add(message);
                 byte[] frame = LengthPrefixed.Frame(rpc.Encode());
+                bool priority = _priorityTopics.Contains(message.Topic);
                 foreach (PeerId target in mesh)
                 {
                     if (target == from || target == delivered.From) continue;
-                    if (_peers.TryGetValue(target, out var peer)) peer.Outbound.Writer.TryWrite(frame);
+                    if (_peers.TryGetValue(target, out var peer)) Send(peer, frame, priority);
                 }
             }
         }

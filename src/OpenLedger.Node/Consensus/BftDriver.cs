@@ -48,6 +48,7 @@ public sealed class BftDriver : IBlockProducer
     private readonly Dictionary<Hash256, ExecutedBlock> _executed = new();
     private readonly BlockSyncer _syncer;
     private readonly CatchUpPolicy _catchUp = new();
+    private readonly ProposalBudget _budget;
     private ProposerPriorityQueue _proposers = null!;
     private long _heightStarted;
 
@@ -67,7 +68,18 @@ public sealed class BftDriver : IBlockProducer
         _evidence = new EvidenceGossip(chain, db, p2p, log, metrics);
         if (metrics is not null) chain.BlockCommitted += (block, _) => metrics.ObserveLastCommit(block, chain.ValidatorSetAt(block.Number - 1));
         _syncer = new BlockSyncer(chain, pool, p2p, log);
+        _budget = BudgetFor(chain);
     }
+
+    /// <summary>The proposal cap (<see cref="ProposalBudget"/>) in effect.</summary>
+    public ProposalBudget Budget => _budget;
+
+    /// <summary>
+    /// A proposal should execute within half the round-0 propose timeout, so that the proposer building it and a
+    /// peer re-executing it fit in that timeout together; at least 100 transfers' worth of gas.
+    /// </summary>
+    public static ProposalBudget BudgetFor(Blockchain chain) =>
+        new(chain.Parameters.BlockGasLimit, ConfigFor(chain).TimeoutPropose / 2, minGas: 100 * 21_000);
 
     public TendermintEngine Engine => _engine;
 
@@ -83,12 +95,21 @@ public sealed class BftDriver : IBlockProducer
                 TimeoutPrevoteDelta = TimeSpan.FromMilliseconds(250),
                 TimeoutPrecommit = TimeSpan.FromMilliseconds(500),
                 TimeoutPrecommitDelta = TimeSpan.FromMilliseconds(250),
+                TimeoutPerProposalKiB = ProposalTimeoutPerKiB,
             }
-            : new ConsensusConfig { ChainId = chain.ChainId };
+            : new ConsensusConfig { ChainId = chain.ChainId, TimeoutPerProposalKiB = ProposalTimeoutPerKiB };
+
+    /// <summary>
+    /// Propose and prevote time per KiB of expected proposal: a full 60M-gas block of transfers is about 330 KB
+    /// and took 0.3-1 s to execute on the devnet's loaded cores; building, gossiping and re-executing it costs
+    /// about twice that, so 4 ms per KiB (+1.3 s for a full block).
+    /// </summary>
+    public static readonly TimeSpan ProposalTimeoutPerKiB = TimeSpan.FromMilliseconds(4);
 
     public async Task RunAsync(CancellationToken ct)
     {
         _p2p.Host.Gossip.Subscribe(_consensusTopic, ValidateGossip);
+        _p2p.Host.Gossip.PrioritiseTopic(_consensusTopic);
         _evidence.Start();
         _p2p.Host.Gossip.MessageReceived += OnGossip;
         _log.Information("BFT consensus as validator {Validator} of {Count}, consensus topic {Topic}", _address, _chain.Validators.Count, _consensusTopic);
@@ -229,8 +250,9 @@ public sealed class BftDriver : IBlockProducer
     {
         _proposers = ProposersFor(height);
         _heightStarted = _time.GetTimestamp();
+        _budget.SetBlockGasLimit(_chain.Parameters.BlockGasLimit);
         var pending = new Queue<ConsensusInput>();
-        Apply(_engine.StartHeight(height, _chain.Validators, _proposers), pending);
+        Apply(_engine.StartHeight(height, _chain.Validators, _proposers, _budget.ExpectedProposalBytes(_pool.PendingGas)), pending);
         Drain(pending);
     }
 
@@ -287,11 +309,17 @@ public sealed class BftDriver : IBlockProducer
         var head = _chain.Head;
         if (request.Height != head.Number + 1) return null;
         var lastCommit = _chain.Store.GetCommit(head.Number) ?? Core.Chain.Commit.Empty;
-        var candidates = _pool.SelectForBlock(_chain.HeadAccounts, _chain.Parameters.BlockGasLimit, int.MaxValue);
+        var gasCap = _budget.GasCap;
+        var candidates = _pool.SelectForBlock(_chain.HeadAccounts, gasCap, int.MaxValue);
         var now = (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds();
+        var started = _time.GetTimestamp();
         var executed = _chain.BuildBlock(now, _address, lastCommit, candidates, _evidence.ForProposal(request.Height));
+        var elapsed = _time.GetElapsedTime(started);
+        _budget.Observe(executed.Block.Header.GasUsed, executed.Encoded.Length, elapsed);
         _executed[executed.Block.Hash] = executed;
-        _log.Debug("Proposing block {Number} round {Round} with {Count} transactions", executed.Block.Number, request.Round, executed.Block.Transactions.Count);
+        _log.Information("Proposing block {Number} round {Round}: {Count} transactions, {Bytes} bytes, {Gas} gas (cap {Cap}), built in {Ms} ms",
+            executed.Block.Number, request.Round, executed.Block.Transactions.Count, executed.Encoded.Length, executed.Block.Header.GasUsed, gasCap,
+            (long)elapsed.TotalMilliseconds);
         return new ProposedBlock(executed.Block.Hash, executed.Encoded);
     }
 
@@ -307,7 +335,12 @@ public sealed class BftDriver : IBlockProducer
                 _log.Warning("Proposed block {Hash} at height {Height} does not match its payload or our head {Head}", proposed.Hash, height, _chain.Head.Number);
                 return false;
             }
+            var started = _time.GetTimestamp();
             _executed[block.Hash] = _chain.ExecuteBlock(block);
+            var elapsed = _time.GetElapsedTime(started);
+            _budget.Observe(block.Header.GasUsed, proposed.Payload.Length, elapsed);
+            _log.Debug("Validated block {Number} ({Count} transactions, {Bytes} bytes) in {Ms} ms", block.Number, block.Transactions.Count, proposed.Payload.Length,
+                (long)elapsed.TotalMilliseconds);
             return true;
         }
         catch (Exception e) when (e is RlpException or InvalidBlockException)
@@ -335,7 +368,7 @@ public sealed class BftDriver : IBlockProducer
         // backlog starts the next height at once (BlockPacing).
         var interval = TimeSpan.FromMilliseconds(_chain.Parameters.BlockIntervalMs);
         var wait = committed is not null
-            ? BlockPacing.DelayBeforeNextHeight(committed, _pool, interval, _time.GetElapsedTime(_heightStarted))
+            ? BlockPacing.DelayBeforeNextHeight(committed, _pool, interval, _time.GetElapsedTime(_heightStarted), _budget.GasCap)
             : interval - _time.GetElapsedTime(_heightStarted);
         _ = EnqueueAfterAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, new StartNextHeight(decision.Height + 1));
     }

@@ -16,9 +16,10 @@ public static class BlockPacing
 {
     /// <summary>How long to wait, after committing <paramref name="committed"/>, before starting the next height.</summary>
     /// <param name="elapsedSinceHeightStart">Time spent on the committed height (building, voting, executing).</param>
-    public static TimeSpan DelayBeforeNextHeight(Block committed, TransactionPool pool, TimeSpan interval, TimeSpan elapsedSinceHeightStart)
+    /// <param name="fullBlockGas">What a full block holds for this producer (a capped BFT proposal holds less than the gas limit); default the committed block's gas limit.</param>
+    public static TimeSpan DelayBeforeNextHeight(Block committed, TransactionPool pool, TimeSpan interval, TimeSpan elapsedSinceHeightStart, ulong? fullBlockGas = null)
     {
-        if (HasBacklog(committed, pool)) return TimeSpan.Zero;
+        if (HasBacklog(committed, pool, fullBlockGas)) return TimeSpan.Zero;
         var remaining = interval - elapsedSinceHeightStart;
         return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
     }
@@ -28,6 +29,6 @@ public static class BlockPacing
     /// holding only transactions that cannot run yet (nonce gaps, fee cap below the base fee) does not make the
     /// chain spin out empty blocks.
     /// </summary>
-    public static bool HasBacklog(Block committed, TransactionPool pool) =>
-        committed.Transactions.Count > 0 && pool.PendingGas >= committed.Header.GasLimit;
+    public static bool HasBacklog(Block committed, TransactionPool pool, ulong? fullBlockGas = null) =>
+        committed.Transactions.Count > 0 && pool.PendingGas >= Math.Min(fullBlockGas ?? committed.Header.GasLimit, committed.Header.GasLimit);
 }

@@ -28,6 +28,7 @@ public sealed class ChainFollower(Blockchain chain, BlockSyncer syncer, P2PServi
     public async Task RunAsync(CancellationToken ct)
     {
         p2p.Host.Gossip.Subscribe(_consensusTopic, BftDriver.ValidateGossip);
+        p2p.Host.Gossip.PrioritiseTopic(_consensusTopic);
         p2p.Host.Gossip.MessageReceived += OnGossip;
         log.Information("Following the chain as a full node (no consensus key in the validator set); at height {Height}", chain.Head.Number);
         try

@@ -28,6 +28,8 @@ public sealed class P2PService : INetworkInfo, IAsyncDisposable
     private readonly ConcurrentDictionary<PeerId, ulong> _peerHeights = new();
     private readonly ConcurrentDictionary<PeerId, bool> _withoutStatus = new();
     private readonly CancellationTokenSource _lifetime = new();
+    private readonly System.Threading.Channels.Channel<byte[]> _toPublish =
+        System.Threading.Channels.Channel.CreateUnbounded<byte[]>(new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
     private readonly TimeSpan _statusInterval;
     private volatile bool _syncing;
     private ulong _syncTarget;
@@ -79,7 +81,7 @@ public sealed class P2PService : INetworkInfo, IAsyncDisposable
             Logger = log,
         });
         var service = new P2PService(host, chain, pool, log, statusInterval ?? DefaultStatusInterval);
-        host.Gossip.Subscribe(service.TransactionsTopic, service.ValidateGossipedTransaction);
+        host.Gossip.SubscribeBatched(service.TransactionsTopic, new TransactionGossipAdmission(chain, pool, log).Validate);
         service.Blocks.Serve();
         service.Status.Serve(service.OnPeerStatus);
         host.PeerConnected += peer => _ = service.ExchangeStatusAsync(peer.PeerId);
@@ -90,6 +92,7 @@ public sealed class P2PService : INetworkInfo, IAsyncDisposable
         };
         await host.StartAsync(ct);
         _ = Task.Run(service.RefreshStatusLoopAsync);
+        _ = Task.Run(service.PublishTransactionsLoopAsync);
         log.Information("p2p node id {PeerId}, {Count} bootnodes", host.LocalPeerId, bootnodes.Count);
         return service;
     }
@@ -172,50 +175,38 @@ public sealed class P2PService : INetworkInfo, IAsyncDisposable
         }
     }
 
-    /// <summary>Gossip validation is admission: a transaction the pool accepts is delivered and forwarded, others are not.</summary>
-    private ValidationResult ValidateGossipedTransaction(GossipMessage message)
+    /// <summary>
+    /// Publishes a transaction this node accepted (over RPC) to the network. The caller (an RPC handler admitting a
+    /// batch) only queues it; a background loop signs whatever has queued up and sends it several messages per RPC
+    /// (<see cref="GossipRouter.PublishManyAsync"/>), still one transaction per gossipsub message.
+    /// </summary>
+    public void PublishTransaction(Transaction tx) => _toPublish.Writer.TryWrite(tx.Encoded.ToArray());
+
+    private async Task PublishTransactionsLoopAsync()
     {
-        Transaction tx;
+        var batch = new List<byte[]>(MaxPublishBatch);
         try
         {
-            tx = Transaction.Decode(message.Data);
+            while (await _toPublish.Reader.WaitToReadAsync(_lifetime.Token).ConfigureAwait(false))
+            {
+                batch.Clear();
+                while (batch.Count < MaxPublishBatch && _toPublish.Reader.TryRead(out var data)) batch.Add(data);
+                try
+                {
+                    await _host.Gossip.PublishManyAsync(TransactionsTopic, batch).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    _log.Debug("Could not publish {Count} transactions on {Topic}: {Reason}", batch.Count, TransactionsTopic, e.Message);
+                }
+            }
         }
-        catch (Exception e) when (e is RlpException or FormatException or ArgumentException or InvalidOperationException)
+        catch (OperationCanceledException)
         {
-            _log.Debug("Rejected an undecodable gossiped transaction from {Peer}: {Reason}", message.ReceivedFrom, e.Message);
-            return ValidationResult.Reject;
         }
-        var rejection = _pool.Add(tx, _chain.HeadAccounts);
-        if (rejection is null)
-        {
-            _log.Debug("Gossiped transaction {Tx} entered the mempool", tx.Hash);
-            return ValidationResult.Accept;
-        }
-        if (IsInvalidEverywhere(rejection.Code))
-        {
-            _log.Debug("Rejected gossiped transaction {Tx} from {Peer}: {Reason}", tx.Hash, message.ReceivedFrom, rejection.Message);
-            return ValidationResult.Reject;
-        }
-        // A valid transaction can still be stale or already known here: ignore rather than penalise the sender.
-        _log.Debug("Gossiped transaction {Tx} not admitted: {Reason}", tx.Hash, rejection.Message);
-        return ValidationResult.Ignore;
     }
 
-    /// <summary>
-    /// Rejections that no node on this chain would ever admit (they do not depend on state, fees or pool
-    /// contents): the relaying peer should not have forwarded such a transaction, so gossipsub penalises it.
-    /// </summary>
-    private static bool IsInvalidEverywhere(TxPoolRejectionCode code) => code is TxPoolRejectionCode.Malformed
-        or TxPoolRejectionCode.WrongChainId or TxPoolRejectionCode.NotReplayProtected or TxPoolRejectionCode.InvalidSignature
-        or TxPoolRejectionCode.Oversize or TxPoolRejectionCode.IntrinsicGasTooLow or TxPoolRejectionCode.TipAboveFeeCap
-        or TxPoolRejectionCode.ContractCreationUnsupported or TxPoolRejectionCode.AmountAbove128Bits or TxPoolRejectionCode.SystemAccountSender;
-
-    /// <summary>Publishes a transaction this node accepted (over RPC) to the network.</summary>
-    public void PublishTransaction(Transaction tx)
-    {
-        var data = tx.Encoded.ToArray();
-        _ = PublishSafelyAsync(TransactionsTopic, data, $"transaction {tx.Hash}");
-    }
+    private const int MaxPublishBatch = 512;
 
     public async Task PublishSafelyAsync(string topic, byte[] data, string what)
     {
