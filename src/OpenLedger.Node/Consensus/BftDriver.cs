@@ -75,8 +75,8 @@ public sealed class BftDriver : IBlockProducer
     public ProposalBudget Budget => _budget;
 
     /// <summary>
-    /// A proposal should execute within half the round-0 propose timeout, so that the proposer building it and a
-    /// peer re-executing it fit in that timeout together; at least 100 transfers' worth of gas.
+    /// A peer should validate a proposal within half the round-0 propose timeout, so that the proposer building it
+    /// and a peer re-executing it fit in that timeout together; at least 100 transfers' worth of gas.
     /// </summary>
     public static ProposalBudget BudgetFor(Blockchain chain) =>
         new(chain.Parameters.BlockGasLimit, ConfigFor(chain).TimeoutPropose / 2, minGas: 100 * 21_000);
@@ -310,12 +310,11 @@ public sealed class BftDriver : IBlockProducer
         if (request.Height != head.Number + 1) return null;
         var lastCommit = _chain.Store.GetCommit(head.Number) ?? Core.Chain.Commit.Empty;
         var gasCap = _budget.GasCap;
-        var candidates = _pool.SelectForBlock(_chain.HeadAccounts, gasCap, int.MaxValue);
+        var candidates = _budget.SelectTransactions(_pool, _chain.HeadAccounts);
         var now = (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds();
         var started = _time.GetTimestamp();
         var executed = _chain.BuildBlock(now, _address, lastCommit, candidates, _evidence.ForProposal(request.Height));
         var elapsed = _time.GetElapsedTime(started);
-        _budget.Observe(executed.Block.Header.GasUsed, executed.Encoded.Length, elapsed);
         _executed[executed.Block.Hash] = executed;
         _log.Information("Proposing block {Number} round {Round}: {Count} transactions, {Bytes} bytes, {Gas} gas (cap {Cap}), built in {Ms} ms",
             executed.Block.Number, request.Round, executed.Block.Transactions.Count, executed.Encoded.Length, executed.Block.Header.GasUsed, gasCap,

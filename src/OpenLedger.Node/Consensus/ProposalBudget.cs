@@ -1,3 +1,6 @@
+using OpenLedger.Core.Transactions;
+using OpenLedger.Execution.TxPool;
+
 namespace OpenLedger.Node.Consensus;
 
 /// <summary>
@@ -5,8 +8,9 @@ namespace OpenLedger.Node.Consensus;
 /// re-execute it. CometBFT bounds a proposal by the consensus parameters' block.max_gas/max_bytes and leaves it to
 /// operators to size timeout_propose for the largest block; on a node whose cores are shared (four validators on
 /// two cores, other load) the time a block costs varies by several times, so this cap follows the measured speed:
-/// a proposal holds at most the gas this node executed in <see cref="ExecutionBudget"/> at its recent rate (an
-/// exponential moving average over executed blocks, built or validated), never less than
+/// a proposal holds at most the gas this node re-executed in <see cref="ExecutionBudget"/> at its recent rate when
+/// validating peers' proposals (an exponential moving average; validation is what every peer pays, and it includes
+/// decoding and recovering senders gossip did not bring, which building from the mempool does not), never less than
 /// <see cref="MinGas"/> and never more than the block gas limit. The cap is the proposer's choice, not a validity
 /// rule: peers accept any block within the chain's gas limit. Not thread-safe (the consensus loop owns it).
 /// </summary>
@@ -49,10 +53,13 @@ public sealed class ProposalBudget
         }
     }
 
+    /// <summary>The transactions of the next proposal: the pool's best executable ones within <see cref="GasCap"/>.</summary>
+    public List<Transaction> SelectTransactions(TransactionPool pool, IAccountReader state) => pool.SelectForBlock(state, GasCap, int.MaxValue);
+
     /// <summary>The chain's block gas limit can change by governance; the cap never exceeds the current one.</summary>
     public void SetBlockGasLimit(ulong blockGasLimit) => BlockGasLimit = blockGasLimit;
 
-    /// <summary>Records a block this node executed (built as proposer, or validated) and how long it took.</summary>
+    /// <summary>Records a peer's proposal this node validated (decoded and re-executed) and how long it took.</summary>
     public void Observe(ulong gasUsed, int encodedBytes, TimeSpan elapsed)
     {
         if (gasUsed < MinObservedGas || elapsed <= TimeSpan.Zero) return;
@@ -62,8 +69,10 @@ public sealed class ProposalBudget
     }
 
     /// <summary>
-    /// The size of the next proposal expected from a mempool holding <paramref name="pendingGas"/>: what it would
-    /// hold up to the cap, in encoded bytes. Consensus timeouts are scaled by it.
+    /// The size of the next proposal expected from a mempool holding <paramref name="pendingGas"/>, in encoded
+    /// bytes; consensus timeouts are scaled by it. Bounded by the block gas limit, not by this node's own cap: the
+    /// proposer may be a faster node with a larger cap, and an overestimate only lengthens a timeout that fires
+    /// when the proposer is down.
     /// </summary>
-    public long ExpectedProposalBytes(ulong pendingGas) => (long)(Math.Min(pendingGas, GasCap) * _bytesPerGas);
+    public long ExpectedProposalBytes(ulong pendingGas) => (long)(Math.Min(pendingGas, BlockGasLimit) * _bytesPerGas);
 }
