@@ -121,8 +121,8 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOpt
             Senders = options.Senders,
             SubmitTxPerSec = Math.Round(signed.Count / submitSeconds, 1),
             CommittedTxPerSec = Math.Round(committedPerSec, 1),
-            P50LatencyMs = Math.Round(Percentile(sorted, 0.50), 1),
-            P99LatencyMs = Math.Round(Percentile(sorted, 0.99), 1),
+            P50LatencyMs = Math.Round(Percentiles.Of(sorted, 0.50), 1),
+            P99LatencyMs = Math.Round(Percentiles.Of(sorted, 0.99), 1),
             Blocks = blocks,
             TxPerBlock = blocks == 0 ? 0 : Math.Round(committed / (double)blocks, 1),
             NodePeakRssMiB = options.NodeProcessId is { } pid ? PeakRssMiB(pid) : null,
@@ -136,23 +136,8 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOpt
         };
     }
 
-    private static double Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-
-    /// <summary>VmHWM of a local process (Linux), the peak resident set size.</summary>
-    private static double? PeakRssMiB(int pid)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                    return Math.Round(double.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0, 1);
-        }
-        catch (IOException)
-        {
-        }
-        return null;
-    }
+    /// <summary>The node's peak resident set size (VmHWM), or null where it cannot be read (not a local Linux process).</summary>
+    private static double? PeakRssMiB(int pid) => Rss.PeakMiB(pid) is > 0 and var peak ? peak : null;
 
     public static string ToJson<T>(T report) =>
         JsonSerializer.Serialize(report, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true });

@@ -1,14 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using Google.Protobuf;
 using Grpc.Core;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Transactions;
 using OpenLedger.Core.Types;
 using OpenLedger.Node.Cli;
 using OpenLedger.Rpc.V1;
-using Transaction = OpenLedger.Core.Transactions.Transaction;
 
 namespace OpenLedger.Node.Bench;
 
@@ -30,9 +27,8 @@ public sealed class SteadyTransferLoad(WalletClient client, PrivateKey funder, i
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private CancellationTokenSource? _watchCancel;
     private Task? _watcher;
-    private ulong _chainId;
+    private BenchChain? _chain;
     private UInt128 _maxFee;
-    private UInt128 _tip;
     private int _next;
     private long _committed;
     private long _blocks;
@@ -48,24 +44,11 @@ public sealed class SteadyTransferLoad(WalletClient client, PrivateKey funder, i
     /// <summary>Funds every sender for <paramref name="transfersPerSender"/> transfers and starts following blocks.</summary>
     public async Task StartAsync(long transfersPerSender, CancellationToken ct)
     {
-        var status = await client.Node.StatusAsync(new StatusRequest(), cancellationToken: ct);
-        _chainId = status.ChainId;
-        var head = await client.Query.GetBlockAsync(new GetBlockRequest { Block = new BlockRef { Tag = BlockTag.Latest } }, cancellationToken: ct);
-        _tip = Wei.PerGwei;
+        _chain = await BenchChain.ConnectAsync(client, ct);
         // Under capacity blocks are not full and the base fee only falls; the margin covers bursts above the target.
-        _maxFee = 20 * UInt128.Parse(head.Header.BaseFeePerGas, CultureInfo.InvariantCulture) + _tip;
+        _maxFee = 20 * _chain.BaseFee + BenchChain.Tip;
         var each = (UInt128)21_000 * _maxFee * (UInt128)transfersPerSender + Wei.PerOpen / 100;
-        progress.WriteLine($"load: funding {_keys.Length} senders with {Wei.FormatOpen(each)} OPEN each");
-        var account = await client.Query.GetAccountAsync(new GetAccountRequest { Address = funder.Address.ToChecksumString() }, cancellationToken: ct);
-        var nonce = account.PendingNonce;
-        string? last = null;
-        foreach (var key in _keys)
-        {
-            var tx = Sign(funder, nonce++, key.Address, each);
-            last = (await client.Tx.BroadcastAsync(new BroadcastRequest { RawTransaction = ByteString.CopyFrom(tx.Encoded) }, cancellationToken: ct)).TransactionHash;
-        }
-        var receipt = await client.Tx.WaitReceiptAsync(new WaitReceiptRequest { Hash = last, TimeoutMs = 120_000 }, cancellationToken: ct);
-        if (!receipt.Success) throw new InvalidOperationException($"funding transaction {last} failed: {receipt.RevertReason}");
+        await BenchFunding.FundAsync(_chain, funder, _keys, _ => each, progress, ct);
 
         _watchCancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var subscription = client.Node.SubscribeBlocks(new SubscribeBlocksRequest(), cancellationToken: _watchCancel.Token);
@@ -105,7 +88,7 @@ public sealed class SteadyTransferLoad(WalletClient client, PrivateKey funder, i
         for (var i = 0; i < count; i++)
         {
             var s = _next++ % _keys.Length;
-            var tx = Sign(_keys[s], _nonces[s]++, Sink, 1);
+            var tx = _chain!.Sign(_keys[s], _nonces[s]++, Sink, 1, [], 21_000, _maxFee);
             _pending[tx.Hash] = _clock.ElapsedTicks;
             await stream.RequestStream.WriteAsync(new BroadcastRequest { RawTransaction = ByteString.CopyFrom(tx.Encoded) }, ct);
         }
@@ -132,8 +115,7 @@ public sealed class SteadyTransferLoad(WalletClient client, PrivateKey funder, i
     public (double P50, double P99) Latency()
     {
         var sorted = _latenciesMs.OrderBy(x => x).ToArray();
-        double At(double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-        return (Math.Round(At(0.5), 1), Math.Round(At(0.99), 1));
+        return (Math.Round(Percentiles.Of(sorted, 0.5), 1), Math.Round(Percentiles.Of(sorted, 0.99), 1));
     }
 
     private async Task WatchAsync(AsyncServerStreamingCall<OpenLedger.Rpc.V1.Block> subscription, CancellationToken ct)
@@ -162,13 +144,6 @@ public sealed class SteadyTransferLoad(WalletClient client, PrivateKey funder, i
             }
         }
     }
-
-    private Transaction Sign(PrivateKey from, ulong nonce, Address to, UInt128 value) =>
-        TransactionSigner.Sign(new UnsignedTransaction
-        {
-            Type = TxType.DynamicFee, ChainId = _chainId, Nonce = nonce, MaxPriorityFeePerGas = _tip, MaxFeePerGas = _maxFee,
-            GasLimit = 21_000, To = to, Value = value,
-        }, from);
 
     public async ValueTask DisposeAsync()
     {
