@@ -180,11 +180,8 @@ public sealed class GossipRouter
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentNullException.ThrowIfNull(data);
-        var seqno = new byte[8];
-        _options.Random.Fill(seqno);
-        var message = new PubSubMessage { From = _host.LocalPeerId.Bytes, Data = data, SequenceNumber = seqno, Topic = topic };
-        message.Signature = _host.SignWithNodeKey([.. SignaturePrefix, .. message.EncodeForSigning()]);
-        message.Key = _host.NodeKeyPublicProtobuf;
+        var message = NewMessage(topic, data);
+        SignMessage(message);
         byte[] id = MessageId(message);
         int sent = 0;
         lock (_lock)
@@ -192,30 +189,11 @@ public sealed class GossipRouter
             DateTimeOffset now = _time.GetUtcNow();
             _seen.TryAdd(id, now);
             _cache.Put(id, message);
-            IEnumerable<GossipPeer> targets;
-            if (_options.FloodPublish)
-            {
-                targets = _peers.Values.Where(p => p.Topics.Contains(topic) && ScoreOf(p) >= _options.Thresholds.PublishThreshold);
-            }
-            else if (_mesh.TryGetValue(topic, out var mesh))
-            {
-                targets = mesh.Select(p => _peers[p]);
-            }
-            else
-            {
-                if (!_fanout.TryGetValue(topic, out var fanout) || fanout.Count == 0)
-                {
-                    fanout = SelectPeers(topic, _options.D, p => ScoreOf(p) >= _options.Thresholds.PublishThreshold).Select(p => p.Id).ToHashSet();
-                    _fanout[topic] = fanout;
-                }
-                _fanoutLastPublish[topic] = now;
-                targets = fanout.Select(p => _peers[p]);
-            }
             var rpc = new PubSubRpc();
             rpc.Messages.Add(message);
             byte[] frame = LengthPrefixed.Frame(rpc.Encode());
             bool priority = _priorityTopics.Contains(topic);
-            foreach (var peer in targets.ToArray())
+            foreach (var peer in PublishTargets(topic, now))
                 if (Send(peer, frame, priority)) sent++;
         }
         if (sent == 0) _log.Debug("published on {Topic} but no peer is subscribed", topic);
@@ -232,16 +210,9 @@ public sealed class GossipRouter
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentNullException.ThrowIfNull(data);
         if (data.Count == 0) return Task.FromResult(0);
-        var messages = new PubSubMessage[data.Count];
-        for (int i = 0; i < messages.Length; i++)
-        {
-            var seqno = new byte[8];
-            _options.Random.Fill(seqno);
-            messages[i] = new PubSubMessage { From = _host.LocalPeerId.Bytes, Data = data[i], SequenceNumber = seqno, Topic = topic, Key = _host.NodeKeyPublicProtobuf };
-        }
-        void SignOne(int i) => messages[i].Signature = _host.SignWithNodeKey([.. SignaturePrefix, .. messages[i].EncodeForSigning()]);
-        if (messages.Length >= 8) Parallel.For(0, messages.Length, SignOne);
-        else for (int i = 0; i < messages.Length; i++) SignOne(i);
+        var messages = data.Select(d => NewMessage(topic, d)).ToArray();
+        if (messages.Length >= 8) Parallel.ForEach(messages, SignMessage);
+        else foreach (var message in messages) SignMessage(message);
 
         GossipPeer[] targets;
         lock (_lock)
@@ -266,6 +237,18 @@ public sealed class GossipRouter
         if (targets.Length == 0) _log.Debug("published on {Topic} but no peer is subscribed", topic);
         return Task.FromResult(targets.Length);
     }
+
+    /// <summary>A message of ours with a fresh random sequence number, not yet signed.</summary>
+    private PubSubMessage NewMessage(string topic, byte[] data)
+    {
+        var seqno = new byte[8];
+        _options.Random.Fill(seqno);
+        return new PubSubMessage { From = _host.LocalPeerId.Bytes, Data = data, SequenceNumber = seqno, Topic = topic, Key = _host.NodeKeyPublicProtobuf };
+    }
+
+    /// <summary>StrictSign: the node key signs the prefixed message without its signature and key fields.</summary>
+    private void SignMessage(PubSubMessage message) =>
+        message.Signature = _host.SignWithNodeKey([.. SignaturePrefix, .. message.EncodeForSigning()]);
 
     /// <summary>Flood publish: every subscribed peer above the publish threshold; else the mesh, else the fanout. Under the lock.</summary>
     private GossipPeer[] PublishTargets(string topic, DateTimeOffset now)
