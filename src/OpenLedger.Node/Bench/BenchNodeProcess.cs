@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using OpenLedger.Node.Devnet;
@@ -32,18 +31,7 @@ public sealed class BenchNodeProcess : IAsyncDisposable
     /// <summary>Starts `openledger node` with <paramref name="arguments"/>; <paramref name="jsonRpc"/> is its JSON-RPC URL.</summary>
     public static BenchNodeProcess Start(IEnumerable<string> arguments, string logPath, string jsonRpc)
     {
-        var (file, prefix) = DevnetRunner.SelfCommand();
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in prefix) info.ArgumentList.Add(arg);
-        info.ArgumentList.Add("node");
-        foreach (var arg in arguments) info.ArgumentList.Add(arg);
-        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var (process, log) = NodeProcessLauncher.Start(arguments, logPath);
         return new BenchNodeProcess(process, log, logPath, jsonRpc);
     }
 
@@ -82,7 +70,7 @@ public sealed class BenchNodeProcess : IAsyncDisposable
     /// <summary>SIGTERM, then a kill after <paramref name="grace"/>.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
-        if (!_process.HasExited && !OperatingSystem.IsWindows()) kill(_process.Id, 15);
+        if (!_process.HasExited) NodeProcessLauncher.SendSigterm(_process.Id);
         using var timeout = new CancellationTokenSource(grace);
         try
         {
@@ -102,7 +90,4 @@ public sealed class BenchNodeProcess : IAsyncDisposable
         _http.Dispose();
         lock (_log) _log.Dispose();
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int sig);
 }

@@ -209,26 +209,9 @@ public sealed class DevnetRunner(string directory, int validators, int accounts,
 
     private Process StartNode(DevnetNode node)
     {
-        var (file, prefix) = SelfCommand();
-        var info = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in prefix) info.ArgumentList.Add(arg);
-        info.ArgumentList.Add("node");
-        info.ArgumentList.Add("--home");
-        info.ArgumentList.Add(node.Home);
         var logPath = Path.Combine(node.Home, "node.log");
-        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        var (process, log) = NodeProcessLauncher.Start(["--home", node.Home], logPath);
         process.Exited += (_, _) => { lock (log) log.Dispose(); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         output.WriteLine($"  started {node.Name} (pid {process.Id}), log {logPath}");
         return process;
     }
@@ -290,7 +273,7 @@ public sealed class DevnetRunner(string directory, int validators, int accounts,
 
     private async Task StopAllAsync()
     {
-        foreach (var p in _processes.Where(p => !p.HasExited)) SendSigterm(p.Id);
+        foreach (var p in _processes.Where(p => !p.HasExited)) NodeProcessLauncher.SendSigterm(p.Id);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         foreach (var p in _processes)
         {
@@ -315,19 +298,4 @@ public sealed class DevnetRunner(string directory, int validators, int accounts,
         output.WriteLine("Devnet stopped.");
     }
 
-    /// <summary>How to start this same program again: the apphost directly, or `dotnet openledger.dll`.</summary>
-    public static (string File, string[] Prefix) SelfCommand()
-    {
-        var processPath = Environment.ProcessPath ?? "dotnet";
-        var entry = typeof(DevnetRunner).Assembly.Location;
-        return Path.GetFileNameWithoutExtension(processPath) == "dotnet" ? (processPath, new[] { entry }) : (processPath, []);
-    }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int sig);
-
-    private static void SendSigterm(int pid)
-    {
-        if (!OperatingSystem.IsWindows()) kill(pid, 15);
-    }
 }

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace OpenLedger.Node.Devnet;
+
+/// <summary>
+/// Starts `openledger node …` as a child process of this same program (the devnet's validators, the bench's
+/// producer and follower nodes), its stdout and stderr appended to a log file, and stops it as an operator would.
+/// </summary>
+public static class NodeProcessLauncher
+{
+    /// <summary>Starts `openledger node <paramref name="arguments"/>`; the caller disposes the returned log writer.</summary>
+    public static (Process Process, StreamWriter Log) Start(IEnumerable<string> arguments, string logPath)
+    {
+        var (file, prefix) = SelfCommand();
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in prefix) info.ArgumentList.Add(arg);
+        info.ArgumentList.Add("node");
+        foreach (var arg in arguments) info.ArgumentList.Add(arg);
+        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return (process, log);
+    }
+
+    /// <summary>How to start this same program again: the apphost directly, or `dotnet openledger.dll`.</summary>
+    public static (string File, string[] Prefix) SelfCommand()
+    {
+        var processPath = Environment.ProcessPath ?? "dotnet";
+        var entry = typeof(NodeProcessLauncher).Assembly.Location;
+        return Path.GetFileNameWithoutExtension(processPath) == "dotnet" ? (processPath, new[] { entry }) : (processPath, []);
+    }
+
+    /// <summary>Asks the process to shut down cleanly (SIGTERM; nothing on Windows).</summary>
+    public static void SendSigterm(int pid)
+    {
+        if (!OperatingSystem.IsWindows()) kill(pid, 15);
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+}
