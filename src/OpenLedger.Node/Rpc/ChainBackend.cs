@@ -90,12 +90,19 @@ public sealed class ChainBackend : INodeBackend
     /// <summary>How far behind its best peer a syncing node still admits transactions: one blocks/1 request.</summary>
     public const ulong MaxAdmissionLagBlocks = OpenLedger.Node.Network.BlockSyncProtocol.MaxBlocksPerRequest;
 
+    /// <summary>
+    /// A node catching up a few blocks still admits and gossips (docs/decisions.md); far behind, its head state is too
+    /// stale to judge, and submissions get this answer.
+    /// </summary>
+    private SubmitResult? SyncingRejection() =>
+        _network.IsSyncing && _network.SyncTargetHeight > _chain.Head.Number + MaxAdmissionLagBlocks
+            ? SubmitResult.Reject(TxRejectionReason.Syncing,
+                $"the node is still syncing (at block {_chain.Head.Number} of {_network.SyncTargetHeight}); try again when it has caught up")
+            : null;
+
     public ValueTask<SubmitResult> SubmitTransactionAsync(ReadOnlyMemory<byte> rawTransaction, CancellationToken cancellationToken)
     {
-        // A node catching up a few blocks still admits and gossips (docs/decisions.md); far behind, its head state is too stale to judge.
-        if (_network.IsSyncing && _network.SyncTargetHeight > _chain.Head.Number + MaxAdmissionLagBlocks)
-            return ValueTask.FromResult(SubmitResult.Reject(TxRejectionReason.Syncing,
-                $"the node is still syncing (at block {_chain.Head.Number} of {_network.SyncTargetHeight}); try again when it has caught up"));
+        if (SyncingRejection() is { } syncing) return ValueTask.FromResult(syncing);
         Transaction tx;
         try
         {
@@ -116,10 +123,9 @@ public sealed class ChainBackend : INodeBackend
     {
         var results = new SubmitResult[rawTransactions.Count];
         // The same rule as a single submission, so a JSON-RPC batch is refused exactly when its requests one by one would be.
-        if (_network.IsSyncing && _network.SyncTargetHeight > _chain.Head.Number + MaxAdmissionLagBlocks)
+        if (SyncingRejection() is { } syncing)
         {
-            Array.Fill(results, SubmitResult.Reject(TxRejectionReason.Syncing,
-                $"the node is still syncing (at block {_chain.Head.Number} of {_network.SyncTargetHeight}); try again when it has caught up"));
+            Array.Fill(results, syncing);
             return ValueTask.FromResult<IReadOnlyList<SubmitResult>>(results);
         }
         var decoded = new List<Transaction>(rawTransactions.Count);
