@@ -9,8 +9,23 @@ public sealed class Bloom : IEquatable<Bloom>
 {
     public const int ByteLength = 256;
     private readonly byte[] _bits;
+    private readonly bool _readOnly;
+
+    /// <summary>
+    /// The empty bloom of every receipt without logs (most of them: transfers), shared instead of 256 zero bytes per
+    /// receipt; it cannot be changed.
+    /// </summary>
+    public static readonly Bloom Empty = new(readOnly: true);
 
     public Bloom() => _bits = new byte[ByteLength];
+
+    private Bloom(bool readOnly)
+    {
+        _bits = new byte[ByteLength];
+        _readOnly = readOnly;
+    }
+
+    public bool IsEmpty => !_bits.AsSpan().ContainsAnyExcept((byte)0);
 
     public Bloom(ReadOnlySpan<byte> bits)
     {
@@ -22,6 +37,7 @@ public sealed class Bloom : IEquatable<Bloom>
 
     public void Add(ReadOnlySpan<byte> item)
     {
+        ThrowIfReadOnly();
         Span<byte> hash = stackalloc byte[32];
         Keccak256.Hash(item, hash);
         for (var i = 0; i < 6; i += 2)
@@ -48,6 +64,7 @@ public sealed class Bloom : IEquatable<Bloom>
 
     public void Merge(Bloom other)
     {
+        ThrowIfReadOnly();
         for (var i = 0; i < ByteLength; i++) _bits[i] |= other._bits[i];
     }
 
@@ -58,4 +75,9 @@ public sealed class Bloom : IEquatable<Bloom>
     public override int GetHashCode() => BitConverter.ToInt32(_bits, 0);
 
     public override string ToString() => Hex.Encode(_bits);
+
+    private void ThrowIfReadOnly()
+    {
+        if (_readOnly) throw new InvalidOperationException("Bloom.Empty is shared and cannot be changed; create a new Bloom");
+    }
 }

@@ -45,9 +45,10 @@ public sealed record TransactionReceipt
     /// <summary>The full storage encoding (consensus part plus indexing fields).</summary>
     public byte[] EncodeStorage()
     {
-        var writer = new RlpWriter();
+        var consensus = EncodeConsensus();
+        var writer = new RlpWriter(consensus.Length + 160 + ReturnData.Length + (RevertReason?.Length ?? 0) * 3);
         var start = writer.BeginList();
-        writer.WriteBytes(EncodeConsensus());
+        writer.WriteBytes(consensus);
         writer.WriteBytes(TransactionHash.Bytes);
         writer.WriteUInt64((ulong)TransactionIndex);
         writer.WriteBytes(From.Bytes);
@@ -75,7 +76,8 @@ public sealed record TransactionReceipt
         var fields = inner.ReadList();
         var success = fields.ReadUInt64("status") == 1;
         var cumulative = fields.ReadUInt64("cumulative gas");
-        var bloom = new Bloom(fields.ReadBytes(Bloom.ByteLength, "bloom"));
+        var bloomBytes = fields.ReadBytes(Bloom.ByteLength, "bloom");
+        var bloom = bloomBytes.ContainsAnyExcept((byte)0) ? new Bloom(bloomBytes) : Bloom.Empty;
         var logsReader = fields.ReadList();
         var logs = new List<LogEntry>();
         while (logsReader.HasMore) logs.Add(LogEntry.Decode(ref logsReader));

@@ -73,9 +73,13 @@ public sealed class BlockStore(IKeyValueStore db)
         batch.Put(DbColumn.Headers, hash.Bytes, block.Header.Encode());
         batch.Put(DbColumn.Blocks, hash.Bytes, encodedBlock);
         batch.Put(DbColumn.BlockNumbers, NumberKey(block.Number), hash.Bytes);
-        var writer = new RlpWriter(256 * Math.Max(1, receipts.Count));
+        // Sized exactly: a full block's receipts are about a megabyte, and regrowing that buffer is what it would cost.
+        var encodedReceipts = new byte[receipts.Count][];
+        var size = 16;
+        for (var i = 0; i < receipts.Count; i++) size += (encodedReceipts[i] = receipts[i].EncodeStorage()).Length + 5;
+        var writer = new RlpWriter(size);
         var start = writer.BeginList();
-        foreach (var receipt in receipts) writer.WriteBytes(receipt.EncodeStorage());
+        foreach (var receipt in encodedReceipts) writer.WriteBytes(receipt);
         writer.EndList(start);
         batch.Put(DbColumn.Receipts, hash.Bytes, writer.WrittenSpan);
         var location = new RlpWriter(16);

@@ -12,6 +12,9 @@ public sealed class FlatAccountReader(IKeyValueStore db) : IAccountReader
 
     public UInt128 GetBalance(Address address) => Read(address)?.Balance ?? 0;
 
+    public (ulong Nonce, UInt128 Balance) GetNonceAndBalance(Address address) =>
+        Read(address) is { } account ? (account.Nonce, account.Balance) : (0, 0);
+
     private StateAccount? Read(Address address) =>
         db.Get(DbColumn.FlatState, address.Bytes) is { } encoded ? StateAccount.Decode(encoded) : null;
 }

@@ -55,6 +55,7 @@ public sealed class BlockExecutor(ModuleRegistry modules, SenderCache? senders =
                     throw new InvalidTransactionException(TxInvalidReason.Stateless, error);
                 var receipt = _processor.Apply(tx, sender, input.Block, input.FeeRecipient, state, gasUsed, included.Count);
                 gasUsed = receipt.CumulativeGasUsed;
+                state.ForgetUndoHistory();
                 included.Add(tx);
                 receipts.Add(receipt);
             }

@@ -91,9 +91,12 @@ public sealed class TransactionProcessor(ModuleRegistry modules)
         state.AddBalance(SystemAddresses.Burn, block.BaseFee * gasUsed);
         state.AddBalance(feeRecipient, tip * gasUsed);
 
-        var bloom = new Bloom();
-        if (logs is not null)
+        var bloom = Bloom.Empty;
+        if (logs is { Count: > 0 })
+        {
+            bloom = new Bloom();
             foreach (var log in logs) bloom.Add(log);
+        }
         return new TransactionReceipt
         {
             TxType = (byte)tx.Type,

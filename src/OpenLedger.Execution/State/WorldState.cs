@@ -11,8 +11,10 @@ namespace OpenLedger.Execution.State;
 public sealed class WorldState : IWorldState
 {
     private readonly IStateBackend _backend;
-    private readonly Dictionary<Address, AccountRecord?> _accounts = new();
-    private readonly Dictionary<(Address, Hash256), byte[]> _storage = new();
+    private readonly Dictionary<Address, CachedAccount> _accounts = new();
+    private readonly Dictionary<(Address, Hash256), CachedValue> _storage = new();
+    // Undo entries for reverting a failed call. Commit does not need them (cached entries carry a Changed flag),
+    // so the block executor drops them after every transaction: the journal stays one transaction long.
     private readonly List<JournalEntry> _journal = new();
 
     public WorldState(IStateBackend backend) => _backend = backend;
@@ -27,7 +29,7 @@ public sealed class WorldState : IWorldState
     {
         ref var slot = ref Slot(address);
         _journal.Add(JournalEntry.ForAccount(address, slot));
-        slot = (slot ?? default) with { Nonce = nonce };
+        slot = new CachedAccount((slot.Record ?? default) with { Nonce = nonce }, Changed: true);
     }
 
     public UInt128 GetBalance(Address address) => Load(address)?.Balance ?? 0;
@@ -36,7 +38,7 @@ public sealed class WorldState : IWorldState
     {
         ref var slot = ref Slot(address);
         _journal.Add(JournalEntry.ForAccount(address, slot));
-        slot = (slot ?? default) with { Balance = balance };
+        slot = new CachedAccount((slot.Record ?? default) with { Balance = balance }, Changed: true);
     }
 
     // Add/Subtract look the account up once (these run several times per transaction: gas, value, refund, fees).
@@ -44,20 +46,20 @@ public sealed class WorldState : IWorldState
     {
         if (amount == 0) return;
         ref var slot = ref Slot(address);
-        var current = slot ?? default;
+        var current = slot.Record ?? default;
         var balance = checked(current.Balance + amount);
         _journal.Add(JournalEntry.ForAccount(address, slot));
-        slot = current with { Balance = balance };
+        slot = new CachedAccount(current with { Balance = balance }, Changed: true);
     }
 
     public void SubtractBalance(Address address, UInt128 amount)
     {
         if (amount == 0) return;
         ref var slot = ref Slot(address);
-        var current = slot ?? default;
+        var current = slot.Record ?? default;
         if (current.Balance < amount) throw new InsufficientBalanceException(address, current.Balance, amount);
         _journal.Add(JournalEntry.ForAccount(address, slot));
-        slot = current with { Balance = current.Balance - amount };
+        slot = new CachedAccount(current with { Balance = current.Balance - amount }, Changed: true);
     }
 
     public void Transfer(Address from, Address to, UInt128 amount)
@@ -70,17 +72,17 @@ public sealed class WorldState : IWorldState
 
     public byte[] GetStorage(Address address, Hash256 key)
     {
-        if (_storage.TryGetValue((address, key), out var value)) return value;
-        value = _backend.GetStorage(address, key);
-        _storage[(address, key)] = value;
+        if (_storage.TryGetValue((address, key), out var cached)) return cached.Value;
+        var value = _backend.GetStorage(address, key);
+        _storage[(address, key)] = new CachedValue(value, Changed: false);
         return value;
     }
 
     public void SetStorage(Address address, Hash256 key, ReadOnlySpan<byte> value)
     {
-        var previous = GetStorage(address, key);
-        _journal.Add(JournalEntry.ForStorage(address, key, previous));
-        _storage[(address, key)] = value.ToArray();
+        GetStorage(address, key);
+        _journal.Add(JournalEntry.ForStorage(address, key, _storage[(address, key)]));
+        _storage[(address, key)] = new CachedValue(value.ToArray(), Changed: true);
         // Storage makes an account exist (modules' accounts always exist once used).
         if (Load(address) is null) Write(address, default);
     }
@@ -93,22 +95,27 @@ public sealed class WorldState : IWorldState
         for (var i = _journal.Count - 1; i >= snapshot; i--)
         {
             var entry = _journal[i];
-            if (entry.IsStorage) _storage[(entry.Address, entry.Key)] = entry.PreviousValue!;
+            if (entry.IsStorage) _storage[(entry.Address, entry.Key)] = entry.PreviousValue;
             else _accounts[entry.Address] = entry.PreviousAccount;
         }
         _journal.RemoveRange(snapshot, _journal.Count - snapshot);
     }
 
-    /// <summary>Writes the net changes to the backend and returns the new root. The journal is cleared.</summary>
+    /// <summary>
+    /// Makes every change so far final for this block: snapshots taken before can no longer be reverted to (reverting
+    /// to one throws). Called between transactions so the undo journal does not grow with the block.
+    /// </summary>
+    public void ForgetUndoHistory() => _journal.Clear();
+
+    /// <summary>Writes the net changes to the backend and returns the new root. The cache and journal are cleared.</summary>
     public Hash256 Commit()
     {
         var accounts = new Dictionary<Address, AccountRecord?>();
         var storage = new Dictionary<(Address, Hash256), byte[]>();
-        foreach (var entry in _journal)
-        {
-            if (entry.IsStorage) storage[(entry.Address, entry.Key)] = _storage[(entry.Address, entry.Key)];
-            else accounts[entry.Address] = _accounts[entry.Address];
-        }
+        foreach (var (address, cached) in _accounts)
+            if (cached.Changed) accounts[address] = cached.Record;
+        foreach (var (key, cached) in _storage)
+            if (cached.Changed) storage[key] = cached.Value;
         _journal.Clear();
         _accounts.Clear();
         _storage.Clear();
@@ -116,13 +123,13 @@ public sealed class WorldState : IWorldState
     }
 
     /// <summary>The cached account, loaded from the backend on first use; valid until the next change of the cache.</summary>
-    private ref AccountRecord? Slot(Address address)
+    private ref CachedAccount Slot(Address address)
     {
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_accounts, address, out var cached);
         if (cached) return ref slot;
         try
         {
-            slot = _backend.GetAccount(address);
+            slot = new CachedAccount(_backend.GetAccount(address), Changed: false);
         }
         catch
         {
@@ -134,22 +141,28 @@ public sealed class WorldState : IWorldState
 
     private AccountRecord? Load(Address address)
     {
-        if (_accounts.TryGetValue(address, out var cached)) return cached;
+        if (_accounts.TryGetValue(address, out var cached)) return cached.Record;
         var record = _backend.GetAccount(address);
-        _accounts[address] = record;
+        _accounts[address] = new CachedAccount(record, Changed: false);
         return record;
     }
 
     private void Write(Address address, AccountRecord record)
     {
-        _journal.Add(JournalEntry.ForAccount(address, Load(address)));
-        _accounts[address] = record;
+        ref var slot = ref Slot(address);
+        _journal.Add(JournalEntry.ForAccount(address, slot));
+        slot = new CachedAccount(record, Changed: true);
     }
 
-    private readonly record struct JournalEntry(bool IsStorage, Address Address, Hash256 Key, AccountRecord? PreviousAccount, byte[]? PreviousValue)
-    {
-        public static JournalEntry ForAccount(Address address, AccountRecord? previous) => new(false, address, default, previous, null);
+    /// <summary>An account as this block sees it; Changed: written since the block started (Commit writes it).</summary>
+    private readonly record struct CachedAccount(AccountRecord? Record, bool Changed);
 
-        public static JournalEntry ForStorage(Address address, Hash256 key, byte[] previous) => new(true, address, key, null, previous);
+    private readonly record struct CachedValue(byte[] Value, bool Changed);
+
+    private readonly record struct JournalEntry(bool IsStorage, Address Address, Hash256 Key, CachedAccount PreviousAccount, CachedValue PreviousValue)
+    {
+        public static JournalEntry ForAccount(Address address, CachedAccount previous) => new(false, address, default, previous, default);
+
+        public static JournalEntry ForStorage(Address address, Hash256 key, CachedValue previous) => new(true, address, key, default, previous);
     }
 }

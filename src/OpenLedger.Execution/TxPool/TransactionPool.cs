@@ -18,7 +18,7 @@ public sealed class TransactionPool
     private readonly ulong _chainId;
     private readonly object _gate = new();
     private readonly Dictionary<Hash256, PooledTransaction> _byHash = new();
-    private readonly Dictionary<Address, SortedDictionary<ulong, PooledTransaction>> _bySender = new();
+    private readonly Dictionary<Address, SenderQueue> _bySender = new();
     private ulong _arrival;
     private ulong _pendingGas;
     private ChainParameters _parameters;
@@ -80,7 +80,7 @@ public sealed class TransactionPool
     {
         if (!_bySender.TryGetValue(sender, out var queue)) return stateNonce;
         var next = stateNonce;
-        while (queue.ContainsKey(next)) next++;
+        while (queue.ByNonce.ContainsKey(next)) next++;
         return next;
     }
 
@@ -94,8 +94,7 @@ public sealed class TransactionPool
         if (SystemAddresses.IsSystem(sender))
             return new TxPoolRejection(TxPoolRejectionCode.SystemAccountSender, $"{sender} is a system account and cannot send transactions");
 
-        var stateNonce = state.GetNonce(sender);
-        var balance = state.GetBalance(sender);
+        var (stateNonce, balance) = state.GetNonceAndBalance(sender);
         lock (_gate)
         {
             if (_byHash.ContainsKey(tx.Hash)) return new TxPoolRejection(TxPoolRejectionCode.AlreadyKnown, "already known");
@@ -110,7 +109,7 @@ public sealed class TransactionPool
 
             _bySender.TryGetValue(sender, out var queue);
             PooledTransaction? replaced = null;
-            if (queue is not null && queue.TryGetValue(tx.Nonce, out var existing))
+            if (queue is not null && queue.ByNonce.TryGetValue(tx.Nonce, out var existing))
             {
                 if (!IsSufficientBump(existing.Transaction, tx))
                     return new TxPoolRejection(TxPoolRejectionCode.ReplacementUnderpriced,
@@ -119,33 +118,30 @@ public sealed class TransactionPool
             }
 
             // The sender must afford this transaction together with its queued ones before it.
-            BigInteger committed = Cost(tx);
-            if (queue is not null)
-                foreach (var (nonce, pooled) in queue)
-                    if (nonce < tx.Nonce) committed += Cost(pooled.Transaction);
-            if (balance < committed)
+            if (!Affordable(tx, queue, balance))
                 return new TxPoolRejection(TxPoolRejectionCode.InsufficientFunds,
-                    $"insufficient funds for gas * price + value: balance {balance}, cost of this and earlier pending transactions {committed}");
+                    $"insufficient funds for gas * price + value: balance {balance}, cost of this and earlier pending transactions {ExactCommitted(tx, queue)}");
 
-            if (replaced is null && queue is not null && queue.Count >= _options.MaxPerSender)
+            if (replaced is null && queue is not null && queue.ByNonce.Count >= _options.MaxPerSender)
                 return new TxPoolRejection(TxPoolRejectionCode.SenderLimitReached,
                     $"too many pending transactions from {sender} (limit {_options.MaxPerSender})");
 
             if (replaced is null && _byHash.Count >= _options.MaxTransactions && !EvictCheaperThan(tx))
                 return new TxPoolRejection(TxPoolRejectionCode.PoolFull, "txpool is full");
 
+            if (queue is null)
+            {
+                queue = new SenderQueue();
+                _bySender[sender] = queue;
+            }
             if (replaced is not null)
             {
                 _byHash.Remove(replaced.Transaction.Hash);
                 _pendingGas -= replaced.Transaction.GasLimit;
+                queue.Remove(replaced);
             }
-            if (queue is null)
-            {
-                queue = new SortedDictionary<ulong, PooledTransaction>();
-                _bySender[sender] = queue;
-            }
-            var entry = new PooledTransaction(tx, sender, _arrival++);
-            queue[tx.Nonce] = entry;
+            var entry = new PooledTransaction(tx, sender, _arrival++, CostOf(tx));
+            queue.Add(entry);
             _byHash[tx.Hash] = entry;
             _pendingGas += tx.GasLimit;
         }
@@ -156,13 +152,14 @@ public sealed class TransactionPool
     /// <summary>
     /// Admits a batch (a client stream, a burst of gossip): senders are recovered in parallel on all cores first,
     /// then each transaction is admitted in order exactly as <see cref="Add"/> would. One result per transaction,
-    /// null for accepted.
+    /// null for accepted. Each sender's head account is read once per batch.
     /// </summary>
     public TxPoolRejection?[] AddBatch(IReadOnlyList<Transaction> transactions, IAccountReader state)
     {
         _senders.RecoverAll(transactions);
+        var accounts = new BatchAccountReader(state);
         var results = new TxPoolRejection?[transactions.Count];
-        for (var i = 0; i < transactions.Count; i++) results[i] = Add(transactions[i], state);
+        for (var i = 0; i < transactions.Count; i++) results[i] = Add(transactions[i], accounts);
         return results;
     }
 
@@ -175,11 +172,12 @@ public sealed class TransactionPool
         var selected = new List<Transaction>();
         lock (_gate)
         {
-            var heads = new PriorityQueue<(PooledTransaction Entry, IEnumerator<KeyValuePair<ulong, PooledTransaction>> Remaining), (BigInteger, ulong)>();
+            var heads = new PriorityQueue<(PooledTransaction Entry, IEnumerator<KeyValuePair<ulong, PooledTransaction>> Remaining), (UInt128 Tip, ulong Arrival)>(
+                _bySender.Count, BestTipFirst.Instance);
             foreach (var (sender, queue) in _bySender)
             {
                 var expected = state.GetNonce(sender);
-                var rest = queue.Where(p => p.Key >= expected).GetEnumerator();
+                var rest = queue.ByNonce.SkipWhile(p => p.Key < expected).GetEnumerator();
                 if (rest.MoveNext() && rest.Current.Key == expected)
                     heads.Enqueue((rest.Current.Value, rest), Priority(rest.Current.Value));
             }
@@ -210,29 +208,39 @@ public sealed class TransactionPool
         {
             _baseFee = baseFee;
             _parameters = parameters;
-            foreach (var (sender, queue) in _bySender.ToList())
+            List<Address>? emptied = null;
+            foreach (var (sender, queue) in _bySender)
             {
-                var nonce = state.GetNonce(sender);
-                var balance = state.GetBalance(sender);
-                BigInteger committed = 0;
-                foreach (var (txNonce, entry) in queue.ToList())
+                var (nonce, balance) = state.GetNonceAndBalance(sender);
+                // Included and stale transactions are the lowest nonces: take them off the front.
+                while (queue.ByNonce.Count > 0 && queue.Lowest().Transaction.Nonce < nonce)
+                    removed += Drop(queue, queue.Lowest());
+                // Usually the sender affords everything left; only otherwise walk the queue to find where the money runs out.
+                if (!queue.TotalFitsIn(balance))
                 {
-                    var drop = txNonce < nonce;
-                    if (!drop)
+                    UInt128 committed = 0;
+                    var overdrawn = false;
+                    foreach (var entry in queue.ByNonce.Values.ToList())
                     {
-                        committed += Cost(entry.Transaction);
-                        drop = balance < committed;
+                        overdrawn = overdrawn || entry.Cost > balance - committed;
+                        if (overdrawn) removed += Drop(queue, entry);
+                        else committed += entry.Cost;
                     }
-                    if (!drop) continue;
-                    queue.Remove(txNonce);
-                    _byHash.Remove(entry.Transaction.Hash);
-                    _pendingGas -= entry.Transaction.GasLimit;
-                    removed++;
                 }
-                if (queue.Count == 0) _bySender.Remove(sender);
+                if (queue.ByNonce.Count == 0) (emptied ??= []).Add(sender);
             }
+            if (emptied is not null)
+                foreach (var sender in emptied) _bySender.Remove(sender);
         }
         return removed;
+    }
+
+    private int Drop(SenderQueue queue, PooledTransaction entry)
+    {
+        queue.Remove(entry);
+        _byHash.Remove(entry.Transaction.Hash);
+        _pendingGas -= entry.Transaction.GasLimit;
+        return 1;
     }
 
     private bool EvictCheaperThan(Transaction incoming)
@@ -241,13 +249,13 @@ public sealed class TransactionPool
         PooledTransaction? victim = null;
         foreach (var queue in _bySender.Values)
         {
-            var last = queue.Last().Value;
+            var last = queue.Highest();
             if (victim is null || Tip(last.Transaction) < Tip(victim.Transaction)) victim = last;
         }
         if (victim is null || Tip(victim.Transaction) >= Tip(incoming)) return false;
         var senderQueue = _bySender[victim.Sender];
-        senderQueue.Remove(victim.Transaction.Nonce);
-        if (senderQueue.Count == 0) _bySender.Remove(victim.Sender);
+        senderQueue.Remove(victim);
+        if (senderQueue.ByNonce.Count == 0) _bySender.Remove(victim.Sender);
         _byHash.Remove(victim.Transaction.Hash);
         _pendingGas -= victim.Transaction.GasLimit;
         return true;
@@ -263,9 +271,48 @@ public sealed class TransactionPool
     // Pooled transactions passed TransactionRules.CheckStateless, so their amounts fit in 128 bits (no truncation).
     private UInt128 Tip(Transaction tx) => tx.Amounts.MaxFeePerGas < _baseFee ? 0 : tx.Amounts.EffectiveTip(_baseFee);
 
-    private (BigInteger, ulong) Priority(PooledTransaction entry) => (-(BigInteger)Tip(entry.Transaction), entry.Arrival);
+    private (UInt128 Tip, ulong Arrival) Priority(PooledTransaction entry) => (Tip(entry.Transaction), entry.Arrival);
 
-    private static BigInteger Cost(Transaction tx) => (BigInteger)tx.GasLimit * tx.Amounts.MaxFeePerGas + tx.Amounts.Value;
+    /// <summary>
+    /// gas limit × max fee + value. A pooled transaction's cost never exceeds its sender's balance at admission (a
+    /// UInt128); a cost that does not fit in 128 bits is recorded as <see cref="UInt128.MaxValue"/>, which no balance
+    /// reaches (the total supply is far below 2^128), so such a transaction is never affordable.
+    /// </summary>
+    private static UInt128 CostOf(Transaction tx)
+    {
+        var amounts = tx.Amounts;
+        if (amounts.MaxFeePerGas != 0 && tx.GasLimit > UInt128.MaxValue / amounts.MaxFeePerGas) return UInt128.MaxValue;
+        var fees = tx.GasLimit * amounts.MaxFeePerGas;
+        return fees > UInt128.MaxValue - amounts.Value ? UInt128.MaxValue : fees + amounts.Value;
+    }
+
+    /// <summary>Whether the balance covers this transaction plus the sender's queued ones with lower nonces.</summary>
+    private static bool Affordable(Transaction tx, SenderQueue? queue, UInt128 balance)
+    {
+        var cost = CostOf(tx);
+        if (cost == UInt128.MaxValue || cost > balance) return false;
+        if (queue is null) return true;
+        var left = balance - cost;
+        // The common case, a sender's next nonce in order: everything queued comes before it.
+        if (tx.Nonce > queue.HighestNonce) return queue.TotalFitsIn(left);
+        foreach (var (nonce, pooled) in queue.ByNonce)
+        {
+            if (nonce >= tx.Nonce) break;
+            if (pooled.Cost > left) return false;
+            left -= pooled.Cost;
+        }
+        return true;
+    }
+
+    /// <summary>The exact sum for the refusal message (any size).</summary>
+    private static BigInteger ExactCommitted(Transaction tx, SenderQueue? queue)
+    {
+        var committed = (BigInteger)tx.GasLimit * tx.Amounts.MaxFeePerGas + tx.Amounts.Value;
+        if (queue is not null)
+            foreach (var (nonce, pooled) in queue.ByNonce)
+                if (nonce < tx.Nonce) committed += (BigInteger)pooled.Transaction.GasLimit * pooled.Transaction.Amounts.MaxFeePerGas + pooled.Transaction.Amounts.Value;
+        return committed;
+    }
 
     private static TxPoolRejectionCode Map(TxRejectionCode code) => code switch
     {
@@ -282,5 +329,84 @@ public sealed class TransactionPool
         _ => TxPoolRejectionCode.Malformed,
     };
 
-    private sealed record PooledTransaction(Transaction Transaction, Address Sender, ulong Arrival);
+    private sealed record PooledTransaction(Transaction Transaction, Address Sender, ulong Arrival, UInt128 Cost);
+
+    /// <summary>
+    /// One sender's pooled transactions by nonce, with the sum of their costs kept up to date so that admitting the
+    /// next nonce and re-checking after a block do not walk the queue (a sender can have thousands queued).
+    /// </summary>
+    private sealed class SenderQueue
+    {
+        // Nonces arrive mostly in order and leave from the front: a sorted array list beats a tree here.
+        public readonly SortedList<ulong, PooledTransaction> ByNonce = new();
+
+        // Saturates at UInt128.MaxValue; while saturated the queue is summed afresh when asked.
+        private UInt128 _totalCost;
+        private bool _saturated;
+
+        public ulong HighestNonce => ByNonce.Keys[^1];
+
+        public PooledTransaction Lowest() => ByNonce.Values[0];
+
+        public PooledTransaction Highest() => ByNonce.Values[^1];
+
+        public void Add(PooledTransaction entry)
+        {
+            ByNonce[entry.Transaction.Nonce] = entry;
+            if (!_saturated && entry.Cost <= UInt128.MaxValue - _totalCost) _totalCost += entry.Cost;
+            else _saturated = true;
+        }
+
+        public void Remove(PooledTransaction entry)
+        {
+            ByNonce.Remove(entry.Transaction.Nonce);
+            if (_saturated) Resum();
+            else _totalCost -= entry.Cost;
+        }
+
+        public bool TotalFitsIn(UInt128 balance) => !_saturated && _totalCost <= balance;
+
+        private void Resum()
+        {
+            _totalCost = 0;
+            _saturated = false;
+            foreach (var entry in ByNonce.Values)
+            {
+                if (entry.Cost > UInt128.MaxValue - _totalCost)
+                {
+                    _saturated = true;
+                    return;
+                }
+                _totalCost += entry.Cost;
+            }
+        }
+    }
+
+    /// <summary>Highest effective tip first; equal tips by arrival.</summary>
+    private sealed class BestTipFirst : IComparer<(UInt128 Tip, ulong Arrival)>
+    {
+        public static readonly BestTipFirst Instance = new();
+
+        public int Compare((UInt128 Tip, ulong Arrival) x, (UInt128 Tip, ulong Arrival) y)
+        {
+            var byTip = y.Tip.CompareTo(x.Tip);
+            return byTip != 0 ? byTip : x.Arrival.CompareTo(y.Arrival);
+        }
+    }
+
+    /// <summary>Head accounts read once per sender for one admission batch.</summary>
+    private sealed class BatchAccountReader(IAccountReader inner) : IAccountReader
+    {
+        private readonly Dictionary<Address, (ulong Nonce, UInt128 Balance)> _read = new();
+
+        public ulong GetNonce(Address address) => GetNonceAndBalance(address).Nonce;
+
+        public UInt128 GetBalance(Address address) => GetNonceAndBalance(address).Balance;
+
+        public (ulong Nonce, UInt128 Balance) GetNonceAndBalance(Address address)
+        {
+            if (!_read.TryGetValue(address, out var account)) _read[address] = account = inner.GetNonceAndBalance(address);
+            return account;
+        }
+    }
 }

@@ -59,6 +59,32 @@ public class TrieStateBackendTests
     }
 
     [Fact]
+    public void ForgettingUndoHistory_KeepsEveryChangeForCommit_ButOlderSnapshotsCanNoLongerBeRevertedTo()
+    {
+        var reference = new WorldState(new TrieStateBackend(new MemoryTrieNodeStore(), Hash256.EmptyTrieRoot));
+        reference.AddBalance(Alice, 50);
+        reference.Transfer(Alice, Bob, 20);
+        reference.SetStorage(Bob, Slot, [9]);
+        var expected = reference.Commit();
+
+        var state = new WorldState(new TrieStateBackend(new MemoryTrieNodeStore(), Hash256.EmptyTrieRoot));
+        state.AddBalance(Alice, 50);
+        var beforeTransfer = state.TakeSnapshot();
+        state.Transfer(Alice, Bob, 20);
+        state.SetStorage(Bob, Slot, [9]);
+        state.ForgetUndoHistory();
+        // A later failed call still reverts only its own changes, back to values written before the history was dropped.
+        var snapshot = state.TakeSnapshot();
+        state.Transfer(Bob, Alice, 5);
+        state.SetStorage(Bob, Slot, [1]);
+        state.RevertToSnapshot(snapshot);
+        Assert.Throws<ArgumentOutOfRangeException>(() => state.RevertToSnapshot(beforeTransfer + 10));
+        Assert.Equal((UInt128)30, state.GetBalance(Alice));
+        Assert.Equal(new byte[] { 9 }, state.GetStorage(Bob, Slot));
+        Assert.Equal(expected, state.Commit());
+    }
+
+    [Fact]
     public void AccountProof_VerifiesAgainstTheStateRoot()
     {
         var nodes = new MemoryTrieNodeStore();
