@@ -29,7 +29,7 @@ public sealed record TransactionReceipt
     /// <summary>The EIP-2718 receipt encoding committed to by the receipts root.</summary>
     public byte[] EncodeConsensus()
     {
-        var writer = new RlpWriter(64 + Logs.Sum(l => l.Data.Length + 32 * l.Topics.Count + 40));
+        var writer = new RlpWriter(Bloom.ByteLength + 32 + (Logs.Count == 0 ? 0 : Logs.Sum(l => l.Data.Length + 33 * l.Topics.Count + 40)));
         if (TxType != 0) writer.WriteEncoded([TxType]);
         var start = writer.BeginList();
         writer.WriteUInt64(Success ? 1UL : 0UL);

@@ -235,8 +235,10 @@ public sealed class JsonRpcEndpoint(EthJsonRpcMethods methods, RpcOptions option
     private static async Task WriteAsync(HttpResponse response, JsonNode body)
     {
         response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(response.BodyWriter.AsStream());
-        body.WriteTo(writer);
-        await writer.FlushAsync();
+        // Straight into the response pipe's pooled segments: over a Stream the writer would first grow one buffer to
+        // the whole answer (a batch of 250 receipts is ~300 KB, a large-object allocation per response).
+        await using (var writer = new Utf8JsonWriter(response.BodyWriter))
+            body.WriteTo(writer);
+        await response.BodyWriter.FlushAsync();
     }
 }
