@@ -1,5 +1,3 @@
-using Org.BouncyCastle.Math.EC.Rfc8032;
-
 namespace OpenLedger.Network.Identity;
 
 /// <summary>An Ed25519 public key and its libp2p protobuf PublicKey encoding (08 01 12 20 || key).</summary>
@@ -16,19 +14,8 @@ public sealed class Ed25519PublicKey : IEquatable<Ed25519PublicKey>
 
     public byte[] Bytes { get; }
 
-    public bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
-    {
-        if (signature.Length != Ed25519.SignatureSize) return false;
-        byte[] data = message.ToArray();
-        try
-        {
-            return Ed25519.Verify(signature.ToArray(), 0, Bytes, 0, data, 0, data.Length);
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
+    /// <summary>Checks a signature with the process's Ed25519 backend (<see cref="Ed25519Signatures"/>).</summary>
+    public bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature) => Ed25519Signatures.Backend.Verify(Bytes, message, signature);
 
     public byte[] ToProtobuf()
     {

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Org.BouncyCastle.Math.EC.Rfc8032;
 
 namespace OpenLedger.Network.Identity;
 
@@ -16,9 +15,7 @@ public sealed class NodeKey
     private NodeKey(byte[] seed)
     {
         _seed = seed;
-        var publicKey = new byte[Ed25519.PublicKeySize];
-        Ed25519.GeneratePublicKey(_seed, 0, publicKey, 0);
-        PublicKey = new Ed25519PublicKey(publicKey);
+        PublicKey = new Ed25519PublicKey(Ed25519Signatures.Backend.GetPublicKey(_seed));
         PeerId = PeerId.FromPublicKey(PublicKey);
     }
 
@@ -35,13 +32,8 @@ public sealed class NodeKey
         return new NodeKey(seed.ToArray());
     }
 
-    public byte[] Sign(ReadOnlySpan<byte> message)
-    {
-        var signature = new byte[Ed25519.SignatureSize];
-        byte[] data = message.ToArray();
-        Ed25519.Sign(_seed, 0, data, 0, data.Length, signature, 0);
-        return signature;
-    }
+    /// <summary>Signs with the process's Ed25519 backend (<see cref="Ed25519Signatures"/>); deterministic, the same bytes with either backend.</summary>
+    public byte[] Sign(ReadOnlySpan<byte> message) => Ed25519Signatures.Backend.Sign(_seed, PublicKey.Bytes, message);
 
     /// <summary>The libp2p protobuf PrivateKey encoding: 08 01 12 40 || seed || public key.</summary>
     public byte[] ToProtobuf()

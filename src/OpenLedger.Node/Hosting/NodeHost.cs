@@ -6,6 +6,7 @@ using OpenLedger.Execution.Genesis;
 using OpenLedger.Execution.Json;
 using OpenLedger.Execution.Modules;
 using OpenLedger.Execution.TxPool;
+using OpenLedger.Network.Identity;
 using OpenLedger.Node.Config;
 using OpenLedger.Node.Cli;
 using OpenLedger.Node.Consensus;
@@ -60,6 +61,7 @@ public sealed class NodeHost : IAsyncDisposable
         var problems = GenesisRules.Validate(genesis);
         if (problems.Count > 0) throw new GenesisException($"{genesisPath} is invalid:\n  - " + string.Join("\n  - ", problems));
         _log.Information("secp256k1 backend: {Backend} ({Reason})", Secp256k1.BackendName, Secp256k1.BackendSelectionReason);
+        _log.Information("Ed25519 backend: {Backend} ({Reason})", Ed25519Signatures.BackendName, Ed25519Signatures.BackendSelectionReason);
 
         var dataDir = config.Resolve(Home, config.DataDirectory);
         var db = RocksDbStore.Open(dataDir);
