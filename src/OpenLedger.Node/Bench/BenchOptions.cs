@@ -7,6 +7,11 @@ public sealed record BenchOptions
     public required int Senders { get; init; }
     public BenchMix Mix { get; init; } = BenchMix.Transfers;
     public BenchVia Via { get; init; } = BenchVia.Grpc;
+    /// <summary>
+    /// Null: send every transaction at once (a burst: throughput, and latency that is mostly queueing). Set: send
+    /// them at this steady rate, open loop (latency at that load: finality when the rate is sustainable).
+    /// </summary>
+    public double? RateTxPerSec { get; init; }
     /// <summary>The node's JSON-RPC URL; needed with <see cref="BenchVia.JsonRpc"/>.</summary>
     public string? JsonRpcUrl { get; init; }
     /// <summary>eth_sendRawTransaction requests per JSON-RPC batch.</summary>

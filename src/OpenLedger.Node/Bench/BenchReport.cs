@@ -11,9 +11,15 @@ public sealed record BenchReport
     /// <summary>How many transactions of each kind (transfer; contribute, settleInference, delegate).</summary>
     public required IReadOnlyDictionary<string, int> Calls { get; init; }
     public required int Senders { get; init; }
+    /// <summary>The paced submission rate (--rate), or null for a burst (everything sent at once).</summary>
+    public double? RateTxPerSec { get; init; }
     public required double SubmitTxPerSec { get; init; }
     /// <summary>Committed transactions (successful or not) per second, from the first submission to the last commit.</summary>
     public required double CommittedTxPerSec { get; init; }
+    /// <summary>
+    /// Send (paced: due) → the SubscribeBlocks event of the block holding the transaction. In a burst this is mostly
+    /// time waiting in the mempool; at a sustainable --rate it is finality.
+    /// </summary>
     public required double P50LatencyMs { get; init; }
     public required double P99LatencyMs { get; init; }
     /// <summary>Blocks that held at least one of the run's transactions.</summary>

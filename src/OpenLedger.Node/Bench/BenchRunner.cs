@@ -31,9 +31,13 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOpt
             ? await ModuleMixWorkload.PrepareAsync(chain, funder, options.Transactions, options.Senders, progress, ct)
             : await TransferWorkload.PrepareAsync(chain, funder, options.Transactions, options.Senders, progress, ct);
         var signed = workload.Transactions;
+        if (options.RateTxPerSec is not null && options.Via == BenchVia.JsonRpc)
+            throw new CliException("--rate paces one gRPC stream; it cannot be combined with --via jsonrpc");
         ITransactionSubmitter submitter = options.Via == BenchVia.JsonRpc
             ? new JsonRpcBatchSubmitter(options.JsonRpcUrl ?? throw new CliException("--via jsonrpc needs the node's JSON-RPC URL (--jsonrpc URL)"), options.JsonRpcBatchSize)
-            : new GrpcStreamSubmitter(client);
+            : options.RateTxPerSec is { } rate
+                ? new PacedStreamSubmitter(client, rate)
+                : new GrpcStreamSubmitter(client);
 
         var pending = new ConcurrentDictionary<string, long>(signed.Select(t => KeyValuePair.Create(t.Hash.ToString(), 0L)));
         var latencies = new ConcurrentBag<double>();
@@ -41,14 +45,15 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOpt
         var allCommitted = new TaskCompletionSource();
         using var watchCancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var subscription = client.Node.SubscribeBlocks(new SubscribeBlocksRequest(), cancellationToken: watchCancel.Token);
-        var clock = Stopwatch.StartNew();
+        // Latencies are differences of Stopwatch timestamps: from the moment a transaction was sent (or, paced, due) to
+        // the SubscribeBlocks event of the block holding it.
         var watcher = Task.Run(async () =>
         {
             try
             {
                 await foreach (var block in subscription.ResponseStream.ReadAllAsync(watchCancel.Token))
                 {
-                    var now = clock.ElapsedTicks;
+                    var now = Stopwatch.GetTimestamp();
                     var ours = 0;
                     foreach (var hash in block.TransactionHashes)
                     {
@@ -71,8 +76,10 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOpt
 
         progress.WriteLine($"bench: submitting {signed.Count} transactions over {submitter.Name}");
         var submitWatch = Stopwatch.StartNew();
-        var start = clock.ElapsedTicks;
-        var summary = await submitter.SubmitAsync(signed, tx => pending[tx.Hash.ToString()] = clock.ElapsedTicks, ct);
+        var start = Stopwatch.GetTimestamp();
+        var summary = submitter is PacedStreamSubmitter paced
+            ? await paced.SubmitAsync(signed, (tx, due) => pending[tx.Hash.ToString()] = due, ct)
+            : await submitter.SubmitAsync(signed, tx => pending[tx.Hash.ToString()] = Stopwatch.GetTimestamp(), ct);
         var submitSeconds = submitWatch.Elapsed.TotalSeconds;
         progress.WriteLine($"bench: submitted in {submitSeconds:F2} s ({summary.Accepted} accepted, {summary.Rejected} rejected)");
         var errors = summary.Rejections.Take(ReportedErrors).Select(r => $"refused {r.Hash}: {r.Reason}").ToList();
@@ -89,7 +96,7 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOpt
         }
         if (!allCommitted.Task.IsCompleted)
             throw new TimeoutException($"{pending.Count} of {signed.Count} transactions were not committed in time");
-        var elapsed = (clock.ElapsedTicks - start) / (double)Stopwatch.Frequency;
+        var elapsed = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
         await watchCancel.CancelAsync();
         try
         {
@@ -119,6 +126,7 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOpt
             Transactions = signed.Count,
             Calls = workload.CountByKind,
             Senders = options.Senders,
+            RateTxPerSec = options.RateTxPerSec,
             SubmitTxPerSec = Math.Round(signed.Count / submitSeconds, 1),
             CommittedTxPerSec = Math.Round(committedPerSec, 1),
             P50LatencyMs = Math.Round(Percentiles.Of(sorted, 0.50), 1),

@@ -29,13 +29,17 @@ public static class BenchCommand
         via.AcceptOnlyFromAmong("grpc", "jsonrpc");
         var jsonRpc = new Option<string?>("--jsonrpc") { Description = "With --grpc and --via jsonrpc: the node's JSON-RPC URL, e.g. http://127.0.0.1:8545" };
         var batchSize = new Option<int>("--batch-size") { Description = "With --via jsonrpc: requests per JSON-RPC batch", DefaultValueFactory = _ => 250 };
+        var rate = new Option<double?>("--rate")
+        {
+            Description = "Send at this many transactions per second (open loop) instead of all at once: latency at a steady load (finality when the node keeps up) rather than queueing behind a burst",
+        };
         var scaling = new Option<bool>("--scaling") { Description = "Instead: in-process block execution time at --accounts, block replay speed and RSS (no devnet needed)" };
         var accounts = new Option<string>("--accounts") { Description = "With --scaling: account counts, comma-separated", DefaultValueFactory = _ => "10000,100000,1000000" };
         var syncBlocks = new Option<int>("--sync-blocks") { Description = "With --scaling: blocks to build and replay (0 skips)", DefaultValueFactory = _ => 500 };
         var syncTxs = new Option<int>("--sync-txs") { Description = "With --scaling: transfers per replayed block", DefaultValueFactory = _ => 200 };
-        var command = new Command("bench", "Send a burst of pre-signed transactions and report throughput and latency as JSON")
+        var command = new Command("bench", "Send pre-signed transactions (a burst, or paced with --rate) and report throughput and latency as JSON")
         {
-            devnet, grpc, key, txs, senders, mix, via, jsonRpc, batchSize, scaling, accounts, syncBlocks, syncTxs,
+            devnet, grpc, key, txs, senders, mix, via, jsonRpc, batchSize, rate, scaling, accounts, syncBlocks, syncTxs,
         };
         var longRuns = LongRunBenchOptions.AddTo(command);
         command.SetAction((r, ct) => CliErrors.RunAsync(async () =>
@@ -67,12 +71,14 @@ public static class BenchCommand
                 funder = PrivateKey.FromHex(r.GetValue(key) ?? throw new CliException("--grpc needs --key (the funding account)"));
             }
             if (r.GetValue(txs) < 1 || r.GetValue(senders) < 1) throw new CliException("--txs and --senders must be at least 1");
+            if (r.GetValue(rate) is <= 0 or double.NaN or double.PositiveInfinity) throw new CliException("--rate must be a positive number of transactions per second");
             var options = new BenchOptions
             {
                 Transactions = r.GetValue(txs),
                 Senders = r.GetValue(senders),
                 Mix = r.GetValue(mix) == "modules" ? BenchMix.Modules : BenchMix.Transfers,
                 Via = r.GetValue(via) == "jsonrpc" ? BenchVia.JsonRpc : BenchVia.Grpc,
+                RateTxPerSec = r.GetValue(rate),
                 JsonRpcUrl = jsonRpcUrl,
                 JsonRpcBatchSize = r.GetValue(batchSize) is >= 1 and <= 1000 ? r.GetValue(batchSize) : throw new CliException("--batch-size must be 1..1000 (the node's JSON-RPC batch limit)"),
                 NodeProcessId = pid,

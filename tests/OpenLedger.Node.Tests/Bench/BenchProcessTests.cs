@@ -6,8 +6,9 @@ using Xunit;
 namespace OpenLedger.Node.Tests.Bench;
 
 /// <summary>
-/// `openledger bench` against a one-validator devnet: transfers over JSON-RPC batches, then the module-call mix
-/// over gRPC on the same devnet. Every transaction must be committed and succeed, and the report must add up.
+/// `openledger bench` against a one-validator devnet: transfers over JSON-RPC batches, the module-call mix over gRPC,
+/// then transfers paced at a steady rate, on the same devnet. Every transaction must be committed and succeed, and
+/// the report must add up.
 /// </summary>
 [Collection(BftDevnetCollection.Name)]
 public sealed class BenchProcessTests
@@ -15,7 +16,7 @@ public sealed class BenchProcessTests
     private static readonly TimeSpan BenchTimeout = TimeSpan.FromMinutes(4);
 
     [Fact]
-    public async Task Bench_commits_every_transfer_over_jsonrpc_and_every_module_call_over_grpc()
+    public async Task Bench_commits_every_transfer_over_jsonrpc_every_module_call_over_grpc_and_every_paced_transfer()
     {
         await using var devnet = await DevnetCluster.StartAsync(1, accounts: 1, readyTimeout: TimeSpan.FromSeconds(90));
 
@@ -30,6 +31,14 @@ public sealed class BenchProcessTests
         Assert.Equal(120, calls.GetProperty("contribute").GetInt32());
         Assert.Equal(90, calls.GetProperty("settleInference").GetInt32());
         Assert.Equal(90, calls.GetProperty("delegate").GetInt32());
+        Assert.True(modules.GetProperty("rateTxPerSec").ValueKind == JsonValueKind.Null, $"a burst has no rate: {modules}");
+
+        // 300 transfers at 150/s: submission is spread over two seconds instead of arriving at once.
+        var paced = await RunBenchAsync(devnet, "--rate", "150");
+        AssertSane(paced, "transfers", "grpc");
+        Assert.Equal(150, paced.GetProperty("rateTxPerSec").GetDouble());
+        Assert.True(paced.GetProperty("submitTxPerSec").GetDouble() <= 151, $"the last paced transfer is due after 299/150 s: {paced}");
+        Assert.True(paced.GetProperty("elapsedSeconds").GetDouble() >= 1.99, $"paced run ended before its last transfer was due: {paced}");
     }
 
     private static async Task<JsonElement> RunBenchAsync(DevnetCluster devnet, params string[] options)
