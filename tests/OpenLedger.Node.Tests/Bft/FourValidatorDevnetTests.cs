@@ -49,6 +49,18 @@ public sealed class FourValidatorDevnetTests(RunningDevnetFixture fixture, ITest
             // Weighted round-robin with equal stakes: the first heights are not all proposed by one validator.
             Assert.True(proposers.Count >= 2, $"blocks 1..{AgreedHeight} were all proposed by {string.Join(", ", proposers)}");
 
+            // The devnet starts its validators with the runtime settings for processes sharing a machine, unless this
+            // test's own environment set them.
+            if (OperatingSystem.IsLinux())
+                foreach (var (name, setting) in NodeProcessLauncher.SharedMachineRuntimeSettings)
+                    for (var n = 0; n < Validators; n++)
+                    {
+                        var pid = devnet.Manifest.Nodes[n].ProcessId!.Value;
+                        var environment = File.ReadAllText($"/proc/{pid}/environ").Split('\0');
+                        var expected = $"{name}={Environment.GetEnvironmentVariable(name) ?? setting}";
+                        Assert.True(environment.Contains(expected), $"node{n} (pid {pid}) was started without {expected}");
+                    }
+
             // Every node dialled the others from its bootnodes and reports them as peers (net_peerCount, from P2PService).
             var peerCounts = new ulong[Validators];
             while (peerCounts.Any(c => c != Validators - 1))
