@@ -78,6 +78,33 @@ public sealed class GrpcTxServiceTests(RpcServerFixture server) : IClassFixture<
     }
 
     [Fact]
+    public async Task Broadcast_batches_number_results_across_messages()
+    {
+        using var call = Client.BroadcastBatches();
+        var first = new BroadcastBatchRequest();
+        for (ulong i = 0; i < 600; i++) first.RawTransactions.Add(NewRawTransaction(3000 + i));
+        await call.RequestStream.WriteAsync(first);
+        var second = new BroadcastBatchRequest();
+        second.RawTransactions.Add(NewRawTransaction(3000));
+        second.RawTransactions.Add(ByteString.Empty);
+        second.RawTransactions.Add(NewRawTransaction(3600));
+        second.RawTransactions.Add(ByteString.CopyFrom(0x02, 0xc1));
+        await call.RequestStream.WriteAsync(second);
+        await call.RequestStream.WriteAsync(new BroadcastBatchRequest());
+        await call.RequestStream.CompleteAsync();
+        var summary = await call;
+        Assert.Equal(604UL, summary.Received);
+        Assert.Equal(601UL, summary.Accepted);
+        Assert.Equal(3UL, summary.Rejected);
+        Assert.Equal(1UL, summary.RejectedByCode["ALREADY_EXISTS"]);
+        Assert.Equal(2UL, summary.RejectedByCode["INVALID_ARGUMENT"]);
+        Assert.Equal([600UL, 601UL, 603UL], summary.FirstRejections.Select(r => r.Index));
+        Assert.Equal("already known", summary.FirstRejections[0].ErrorMessage);
+        Assert.Equal("invalid transaction encoding: empty raw_transaction", summary.FirstRejections[1].ErrorMessage);
+        Assert.StartsWith("invalid transaction encoding: ", summary.FirstRejections[2].ErrorMessage);
+    }
+
+    [Fact]
     public async Task Simulate_and_estimate()
     {
         var ok = await Client.SimulateAsync(new V1.CallRequest { To = FakeNodeBackend.Staking.ToString(), Data = ByteString.CopyFrom(1, 2, 3) });

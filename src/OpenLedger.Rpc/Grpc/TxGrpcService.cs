@@ -45,6 +45,24 @@ public sealed class TxGrpcService(INodeBackend backend, RpcOptions options, IHos
 
     private const int MaxBurst = 512;
 
+    /// <summary>Each message's transactions are admitted in bursts of at most <see cref="MaxBurst"/>, in order.</summary>
+    public override async Task<BroadcastStreamResponse> BroadcastBatches(IAsyncStreamReader<BroadcastBatchRequest> requestStream, ServerCallContext context)
+    {
+        var summary = new BroadcastStreamResponse();
+        var burst = new List<ReadOnlyMemory<byte>>(MaxBurst);
+        var ct = context.CancellationToken;
+        while (await requestStream.MoveNext(ct))
+        {
+            foreach (var raw in requestStream.Current.RawTransactions)
+            {
+                burst.Add(raw.Memory);
+                if (burst.Count >= MaxBurst) await AdmitBurstAsync(burst, summary, ct);
+            }
+            if (burst.Count > 0) await AdmitBurstAsync(burst, summary, ct);
+        }
+        return summary;
+    }
+
     private async Task AdmitBurstAsync(List<ReadOnlyMemory<byte>> burst, BroadcastStreamResponse summary, CancellationToken ct)
     {
         var nonEmpty = burst.Where(raw => !raw.IsEmpty).ToList();
