@@ -43,9 +43,11 @@ public sealed record TransactionReceipt
     }
 
     /// <summary>The full storage encoding (consensus part plus indexing fields).</summary>
-    public byte[] EncodeStorage()
+    public byte[] EncodeStorage() => EncodeStorage(EncodeConsensus());
+
+    /// <summary>The same, around a consensus encoding already at hand (the block executor made it for the receipts root).</summary>
+    public byte[] EncodeStorage(ReadOnlySpan<byte> consensus)
     {
-        var consensus = EncodeConsensus();
         var writer = new RlpWriter(consensus.Length + 160 + ReturnData.Length + (RevertReason?.Length ?? 0) * 3);
         var start = writer.BeginList();
         writer.WriteBytes(consensus);

@@ -67,7 +67,9 @@ public sealed class BlockStore(IKeyValueStore db)
     public void WriteValidatorSet(IWriteBatch batch, ValidatorSet set) =>
         batch.Put(DbColumn.Meta, ValidatorSetKey(set.Hash), set.Encode());
 
-    public void WriteBlock(IWriteBatch batch, Block block, byte[] encodedBlock, IReadOnlyList<TransactionReceipt> receipts, Commit commit)
+    /// <param name="receiptEncodings">The receipts' consensus encodings when already made (in receipt order), else null.</param>
+    public void WriteBlock(IWriteBatch batch, Block block, byte[] encodedBlock, IReadOnlyList<TransactionReceipt> receipts, Commit commit,
+        IReadOnlyList<byte[]>? receiptEncodings = null)
     {
         var hash = block.Hash;
         batch.Put(DbColumn.Headers, hash.Bytes, block.Header.Encode());
@@ -76,7 +78,11 @@ public sealed class BlockStore(IKeyValueStore db)
         // Sized exactly: a full block's receipts are about a megabyte, and regrowing that buffer is what it would cost.
         var encodedReceipts = new byte[receipts.Count][];
         var size = 16;
-        for (var i = 0; i < receipts.Count; i++) size += (encodedReceipts[i] = receipts[i].EncodeStorage()).Length + 5;
+        for (var i = 0; i < receipts.Count; i++)
+        {
+            encodedReceipts[i] = receiptEncodings is null ? receipts[i].EncodeStorage() : receipts[i].EncodeStorage(receiptEncodings[i]);
+            size += encodedReceipts[i].Length + 5;
+        }
         var writer = new RlpWriter(size);
         var start = writer.BeginList();
         foreach (var receipt in encodedReceipts) writer.WriteBytes(receipt);

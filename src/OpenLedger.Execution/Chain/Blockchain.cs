@@ -243,7 +243,7 @@ public sealed class Blockchain
             executed.State.CommitTo(new WriteBatchTrieNodeSink(batch));
             executed.State.CommitFlatState(batch);
             if (executed.NextValidators.Hash != snapshot.NextValidators.Hash) _store.WriteValidatorSet(batch, executed.NextValidators);
-            _store.WriteBlock(batch, executed.Block, executed.Encoded, executed.Result.Receipts, commit);
+            _store.WriteBlock(batch, executed.Block, executed.Encoded, executed.Result.Receipts, commit, executed.Result.ReceiptEncodings);
             CommittedEvidenceIndex.Write(batch, executed.Block);
             db.Write(batch, sync: true);
         }

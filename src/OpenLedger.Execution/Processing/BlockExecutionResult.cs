@@ -13,4 +13,5 @@ public sealed record BlockExecutionResult(
     Hash256 StateRoot,
     Hash256 TransactionsRoot,
     Hash256 ReceiptsRoot,
-    ValidatorSet? NextValidatorSet);
+    ValidatorSet? NextValidatorSet,
+    IReadOnlyList<byte[]>? ReceiptEncodings = null);

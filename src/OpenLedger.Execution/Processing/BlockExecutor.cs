@@ -74,10 +74,16 @@ public sealed class BlockExecutor(ModuleRegistry modules, SenderCache? senders =
 
         // The state root and the two ordered roots are independent: hash them side by side.
         Hash256 stateRoot = default, transactionsRoot = default, receiptsRoot = default;
+        // Kept for the block store, which wraps each in the receipt's storage encoding (no second encoding).
+        var receiptEncodings = new byte[receipts.Count][];
         RunSideBySide(
             () => stateRoot = state.Commit(),
             () => transactionsRoot = ComputeOrderedRoot(included, static tx => tx.Encoded),
-            () => receiptsRoot = ComputeOrderedRoot(receipts.Select(r => r.EncodeConsensus())));
+            () =>
+            {
+                for (var i = 0; i < receipts.Count; i++) receiptEncodings[i] = receipts[i].EncodeConsensus();
+                receiptsRoot = ComputeOrderedRoot(receiptEncodings, static encoded => encoded);
+            });
         return new BlockExecutionResult(
             included,
             receipts,
@@ -87,7 +93,8 @@ public sealed class BlockExecutor(ModuleRegistry modules, SenderCache? senders =
             stateRoot,
             transactionsRoot,
             receiptsRoot,
-            hooks.NextValidatorSet);
+            hooks.NextValidatorSet,
+            receiptEncodings);
     }
 
     /// <summary>Runs independent deterministic computations in parallel; an exception surfaces as itself.</summary>
