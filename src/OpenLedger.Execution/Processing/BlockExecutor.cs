@@ -29,6 +29,8 @@ public sealed class BlockExecutor(ModuleRegistry modules, SenderCache? senders =
     /// </param>
     public BlockExecutionResult Execute(WorldState state, BlockExecutionInput input, bool dropInvalid)
     {
+        Senders.RecoverAll(input.Transactions);
+        state.Backend.PrefetchAccounts(AccountsRead(input));
         var hookLogs = new List<LogEntry>();
         var hooks = new BlockHookContext
         {
@@ -46,7 +48,6 @@ public sealed class BlockExecutor(ModuleRegistry modules, SenderCache? senders =
         var receipts = new List<TransactionReceipt>(input.Transactions.Count);
         var dropped = new List<(Transaction, InvalidTransactionException)>();
         ulong gasUsed = 0;
-        Senders.RecoverAll(input.Transactions);
         foreach (var tx in input.Transactions)
         {
             try
@@ -95,6 +96,18 @@ public sealed class BlockExecutor(ModuleRegistry modules, SenderCache? senders =
             receiptsRoot,
             hooks.NextValidatorSet,
             receiptEncodings);
+    }
+
+    /// <summary>The accounts the transactions read first, in order: fee recipient, then each sender and recipient.</summary>
+    private List<Address> AccountsRead(BlockExecutionInput input)
+    {
+        var addresses = new List<Address>(2 * input.Transactions.Count + 1) { input.FeeRecipient };
+        foreach (var tx in input.Transactions)
+        {
+            if (Senders.TryGetSender(tx, out var sender, out _)) addresses.Add(sender);
+            if (tx.To is { } to) addresses.Add(to);
+        }
+        return addresses;
     }
 
     /// <summary>Runs independent deterministic computations in parallel; an exception surfaces as itself.</summary>

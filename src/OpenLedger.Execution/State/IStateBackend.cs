@@ -13,6 +13,14 @@ public interface IStateBackend
     Hash256 Apply(IReadOnlyDictionary<Address, AccountRecord?> accounts, IReadOnlyDictionary<(Address, Hash256), byte[]> storage);
 
     Hash256 Root { get; }
+
+    /// <summary>
+    /// A hint: the block is about to read (and probably change) these accounts, in this order. A backend may start
+    /// loading them in the background; what every other member returns must not depend on it.
+    /// </summary>
+    void PrefetchAccounts(IReadOnlyList<Address> addresses)
+    {
+    }
 }
 
 /// <summary>An account's committed fields. Accounts never hold code (there is no EVM).</summary>

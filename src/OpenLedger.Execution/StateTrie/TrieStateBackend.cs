@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using OpenLedger.Core.Encoding;
 using OpenLedger.Core.Types;
 using OpenLedger.Execution.State;
@@ -12,6 +13,9 @@ namespace OpenLedger.Execution.StateTrie;
 /// RLP byte strings. New nodes stay in memory until <see cref="CommitTo"/> writes them into the block's batch.
 /// Block execution reads accounts from the flat account table when it is given one that holds the state this
 /// backend was opened at (the head), and the trie is then only walked to write the changed accounts.
+/// <see cref="PrefetchAccounts"/> reads the flat rows and trie paths of the accounts a block will touch on another
+/// thread while the transactions run, into memory that the reads and the trie update then find (results are the same
+/// with or without it: only where the bytes come from changes).
 /// </summary>
 public sealed class TrieStateBackend : IStateBackend
 {
@@ -27,6 +31,14 @@ public sealed class TrieStateBackend : IStateBackend
     private readonly Dictionary<Address, StateAccount?>? _appliedAccounts;
     // Accounts read from the flat table: Apply needs each touched account's storage root once more.
     private readonly Dictionary<Address, StateAccount?>? _flatReads;
+    // Prefetching (only with a flat table, i.e. for block execution): the account trie reads through _nodes.
+    private readonly PrefetchingTrieNodeStore? _nodes;
+    private readonly ConcurrentDictionary<Address, StateAccount?>? _prefetchedFlat;
+    private Task? _prefetch;
+    private volatile bool _stopPrefetch;
+    // The prefetch walks trie paths from the last address (in Apply's order) down and stops where Apply, going up, is.
+    private Address[] _prefetchOrder = [];
+    private int _applyCursor = -1;
 
     /// <param name="cache">Decoded committed trie nodes shared between blocks (see <see cref="TrieNodeCache"/>).</param>
     /// <param name="flat">The flat account table; read instead of the trie while it holds the state at <paramref name="root"/>.</param>
@@ -36,12 +48,14 @@ public sealed class TrieStateBackend : IStateBackend
         _cache = cache;
         _flat = flat;
         _openedAt = root;
-        _accounts = new SecureTrie(store, root, cache);
         if (flat is not null)
         {
             _appliedAccounts = new Dictionary<Address, StateAccount?>();
             _flatReads = new Dictionary<Address, StateAccount?>();
+            _nodes = new PrefetchingTrieNodeStore(store, cache);
+            _prefetchedFlat = new ConcurrentDictionary<Address, StateAccount?>();
         }
+        _accounts = new SecureTrie((ITrieNodeStore?)_nodes ?? store, root, cache);
         Root = root;
     }
 
@@ -58,7 +72,7 @@ public sealed class TrieStateBackend : IStateBackend
             if (_flat.IsAt(_openedAt))
             {
                 if (_flatReads!.TryGetValue(address, out var read)) return read;
-                read = _flat.Get(address);
+                if (!_prefetchedFlat!.TryGetValue(address, out read)) read = _flat.Get(address);
                 _flatReads[address] = read;
                 return read;
             }
@@ -76,7 +90,80 @@ public sealed class TrieStateBackend : IStateBackend
         return reader.ReadBytes().ToArray();
     }
 
+    /// <summary>
+    /// Starts reading, on a pool thread, what the block will need of <paramref name="addresses"/> (in the order the
+    /// transactions need them): first their flat rows, then the account trie nodes on their paths. Only warms memory
+    /// this backend reads through; <see cref="Apply"/> stops it. Does nothing without a flat table (that is, outside
+    /// block execution) or when called a second time.
+    /// </summary>
+    public void PrefetchAccounts(IReadOnlyList<Address> addresses)
+    {
+        if (_flat is null || _prefetch is not null || addresses.Count == 0) return;
+        var inUseOrder = addresses.Distinct().ToArray();
+        _prefetchOrder = inUseOrder.Order().ToArray();
+        _prefetch = Task.Run(() => Prefetch(inUseOrder));
+    }
+
+    private void Prefetch(Address[] inUseOrder)
+    {
+        if (_flat!.IsAt(_openedAt))
+        {
+            foreach (var address in inUseOrder)
+            {
+                if (_stopPrefetch) return;
+                var account = _flat.Get(address);
+                // A row read while the table moved to another root is not the state at _openedAt (the table holds
+                // the state of the root it is at, so being at _openedAt before and after the read is enough).
+                if (!_flat.IsAt(_openedAt)) break;
+                _prefetchedFlat!.TryAdd(address, account);
+            }
+        }
+        for (var i = _prefetchOrder.Length - 1; i >= 0; i--)
+        {
+            if (_stopPrefetch || i <= Volatile.Read(ref _applyCursor)) return;
+            _nodes!.WarmSecurePath(_openedAt, _prefetchOrder[i].Bytes);
+        }
+    }
+
+    /// <summary>Waits until a started prefetch has read everything it was given (tests and measurements).</summary>
+    public void CompletePrefetch() => _prefetch?.Wait();
+
+    /// <summary>Stops the prefetch and waits for it, so that nothing reads the store for this backend afterwards.</summary>
+    private void StopPrefetch()
+    {
+        if (_prefetch is null) return;
+        _stopPrefetch = true;
+        try
+        {
+            _prefetch.Wait();
+        }
+        catch (AggregateException)
+        {
+            // A failed prefetch only means colder reads; the trie reports a real storage problem itself.
+        }
+    }
+
+    /// <summary>Tells the prefetch which account the trie update has reached (both walk the same sorted order).</summary>
+    private void ReachedInApply(Address address)
+    {
+        if (_prefetch is null) return;
+        var index = Array.BinarySearch(_prefetchOrder, address);
+        Volatile.Write(ref _applyCursor, index >= 0 ? index : ~index);
+    }
+
     public Hash256 Apply(IReadOnlyDictionary<Address, AccountRecord?> accounts, IReadOnlyDictionary<(Address, Hash256), byte[]> storage)
+    {
+        try
+        {
+            return ApplyChanges(accounts, storage);
+        }
+        finally
+        {
+            StopPrefetch();
+        }
+    }
+
+    private Hash256 ApplyChanges(IReadOnlyDictionary<Address, AccountRecord?> accounts, IReadOnlyDictionary<(Address, Hash256), byte[]> storage)
     {
         var touched = new HashSet<Address>(accounts.Keys);
         var writer = new RlpWriter(64);
@@ -95,8 +182,9 @@ public sealed class TrieStateBackend : IStateBackend
                 trie.Set(key.Bytes, writer.WrittenSpan);
             }
         }
-        foreach (var address in touched.OrderBy(a => a))
+        foreach (var address in touched.Order())
         {
+            ReachedInApply(address);
             var record = accounts.TryGetValue(address, out var changed) ? changed : GetAccount(address);
             var storageRoot = _storageTries.TryGetValue(address, out var st) ? st.RootHash : (GetStateAccount(address)?.StorageRoot ?? Hash256.EmptyTrieRoot);
             if (record is null && storageRoot == Hash256.EmptyTrieRoot)

@@ -47,20 +47,24 @@ public sealed class ScalingBench(TextWriter progress)
 
         var random = new Random(accounts);
         var build = new List<double>();
+        var buildCpu = new List<double>();
         var commit = new List<double>();
         for (var b = 0; b < blocks; b++)
         {
             var txs = senders.Select(key => Transfer(genesis.ChainId, key, (ulong)b, AccountAddress(random.Next(accounts)), chain.NextBaseFee)).ToList();
             foreach (var tx in txs) chain.Senders.TryGetSender(tx, out _, out _); // admission already did this
+            var cpuBefore = Environment.CpuUsage.TotalTime;
             var watch = Stopwatch.StartNew();
             var executed = chain.BuildBlock(chain.Head.TimestampMs + 500, Consensus.Address, LastCommit(chain), txs, []);
             build.Add(watch.Elapsed.TotalMilliseconds);
+            buildCpu.Add((Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds);
             if (executed.Block.Transactions.Count != txs.Count)
                 throw new InvalidOperationException($"block {executed.Block.Number} dropped {txs.Count - executed.Block.Transactions.Count} transfers: {executed.Result.Dropped.FirstOrDefault().Item2?.Message}");
             watch.Restart();
             chain.CommitBlock(executed, SignCommit(genesis.ChainId, executed.Block));
             commit.Add(watch.Elapsed.TotalMilliseconds);
         }
+        var blockCacheAfterBlocks = db.BlockCacheUsageBytes;
         db.Dispose();
 
         // A restart: the database exists, so opening it only checks the genesis (no rebuild) and loads the head.
@@ -84,6 +88,7 @@ public sealed class ScalingBench(TextWriter progress)
             Blocks = blocks,
             ChainSetupSeconds = Math.Round(setupSeconds, 1),
             MedianBuildMs = Math.Round(Median(build), 1),
+            MedianBuildCpuMs = Math.Round(Median(buildCpu), 1),
             MedianCommitMs = Math.Round(Median(commit), 1),
             RssBeforeGenesisMiB = rssBeforeGenesis,
             GenesisPeakRssMiB = genesisPeak,
@@ -92,8 +97,9 @@ public sealed class ScalingBench(TextWriter progress)
             ReopenPeakRssMiB = reopenPeak,
             RssSettledMiB = rssSettled,
             RssAfterBlocksMiB = Rss.CurrentMiB(),
+            BlockCacheAfterBlocksMiB = Math.Round(blockCacheAfterBlocks / 1048576.0, 1),
         };
-        progress.WriteLine($"scaling: {accounts:N0} accounts: build {report.MedianBuildMs} ms, commit {report.MedianCommitMs} ms (median of {blocks})");
+        progress.WriteLine($"scaling: {accounts:N0} accounts: build {report.MedianBuildMs} ms (process CPU {report.MedianBuildCpuMs} ms), commit {report.MedianCommitMs} ms (median of {blocks})");
         return report;
     }
 

@@ -18,6 +18,8 @@ public sealed record ScalingReport
         public double ChainSetupSeconds { get; init; }
         /// <summary>BuildBlock: execute the transfers (senders already recovered, as after admission), state root, block roots.</summary>
         public double MedianBuildMs { get; init; }
+        /// <summary>Process CPU time (all threads) during BuildBlock, median: the work, apart from waiting for a core on a busy machine.</summary>
+        public double MedianBuildCpuMs { get; init; }
         /// <summary>CommitBlock: one synced RocksDB write batch (trie nodes, flat state, block, receipts, commit).</summary>
         public double MedianCommitMs { get; init; }
         /// <summary>The bench process before creating the chain (it holds the genesis document, as a node does).</summary>
@@ -33,6 +35,8 @@ public sealed record ScalingReport
         /// <summary>After a full compacting GC: what the opened chain itself keeps.</summary>
         public double RssSettledMiB { get; init; }
         public double RssAfterBlocksMiB { get; init; }
+        /// <summary>What the database's shared block cache held after the measured blocks (part of the RSS).</summary>
+        public double BlockCacheAfterBlocksMiB { get; init; }
     }
 
     public sealed record Sync

@@ -29,6 +29,8 @@ public sealed record NodeConfig
     public string? JsonLogFile { get; init; }
     public int MempoolMaxTransactions { get; init; } = 100_000;
     public int MempoolMaxPerSender { get; init; } = 4_096;
+    /// <summary>The database's shared block cache in MiB (docs/operations.md, "Memory"); part of the node's RSS.</summary>
+    public int DatabaseCacheMiB { get; init; } = OpenLedger.Storage.RocksDbStoreOptions.DefaultBlockCacheMiB;
 
     public const string FileName = "config.json";
     public const string DefaultConsensusKeyFile = "keys/consensus_key.json";

@@ -64,7 +64,7 @@ public sealed class NodeHost : IAsyncDisposable
         _log.Information("Ed25519 backend: {Backend} ({Reason})", Ed25519Signatures.BackendName, Ed25519Signatures.BackendSelectionReason);
 
         var dataDir = config.Resolve(Home, config.DataDirectory);
-        var db = RocksDbStore.Open(dataDir);
+        var db = RocksDbStore.Open(dataDir, new RocksDbStoreOptions { BlockCacheMiB = config.DatabaseCacheMiB });
         _stops.Add(() =>
         {
             db.Dispose();

@@ -42,9 +42,39 @@ public sealed class PatriciaTrie
         get
         {
             if (_root is null) return Hash256.EmptyTrieRoot;
+            if (_root is BranchNode { Encoded: null } branch) EncodeSubtriesInParallel(branch);
             _encoder.EnsureEncoded(_root);
             return _root.Hash;
         }
+    }
+
+    // Below this many changed subtries under the root, hashing them on one thread is cheaper than scheduling.
+    private const int MinChangedSubtriesForParallelEncoding = 4;
+
+    /// <summary>
+    /// Encodes and hashes the changed subtries under a changed root branch side by side (a block changes paths all
+    /// over the account trie, and Keccak of the changed nodes is most of a root computation). The subtries share no
+    /// node, each is encoded by its own encoder, and a node's encoding does not depend on the thread that made it, so
+    /// the root is the same as when encoded on one thread.
+    /// </summary>
+    private static void EncodeSubtriesInParallel(BranchNode root)
+    {
+        var changed = new List<TrieNode>(16);
+        var deep = 0;
+        foreach (var child in root.Children)
+        {
+            if (child is null or HashReferenceNode || child.Encoded is not null) continue;
+            changed.Add(child);
+            if (child is BranchNode or ExtensionNode) deep++;
+        }
+        if (deep < MinChangedSubtriesForParallelEncoding) return;
+        Parallel.For(0, changed.Count, static () => new TrieNodeEncoder(), (i, loop, encoder) =>
+        {
+            var node = changed[i];
+            encoder.EnsureEncoded(node);
+            if (TrieNodeEncoder.IsReferencedByHash(node)) _ = node.Hash;
+            return encoder;
+        }, static _ => { });
     }
 
     /// <summary>The value stored under <paramref name="key"/>, or null. The returned array is the caller's.</summary>

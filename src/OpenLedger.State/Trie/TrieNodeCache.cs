@@ -94,6 +94,12 @@ public sealed class TrieNodeCache
         return false;
     }
 
+    /// <summary>The cached node itself, for reading only (see <see cref="PrefetchingTrieNodeStore"/>): entries are never changed.</summary>
+    internal bool TryGetShared(Hash256 hash, out TrieNode node)
+    {
+        lock (_lock) return _nodes.TryGetValue(hash, out node!);
+    }
+
     /// <summary>Caches a node just decoded from the store; the caller keeps <paramref name="decoded"/> and this keeps a copy.</summary>
     internal void AddLoaded(Hash256 hash, TrieNode decoded)
     {

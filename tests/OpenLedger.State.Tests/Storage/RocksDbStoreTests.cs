@@ -24,6 +24,52 @@ public sealed class RocksDbStoreTests : KeyValueStoreContractTests
     }
 
     [Fact]
+    public void ABlockCacheBelowTheMinimum_IsRefusedNamingTheSetting()
+    {
+        var error = Assert.Throws<StorageException>(() =>
+            RocksDbStore.Open(_directory.Sub("tiny-cache"), new RocksDbStoreOptions { BlockCacheMiB = RocksDbStoreOptions.MinBlockCacheMiB - 1 }));
+        Assert.Contains("block cache", error.Message);
+        Assert.Contains($"at least {RocksDbStoreOptions.MinBlockCacheMiB} MiB", error.Message);
+    }
+
+    [Fact]
+    public void ReadsFromTableFiles_FillTheSharedBlockCache_UpToItsSize()
+    {
+        var path = _directory.Sub("cache");
+        var options = new RocksDbStoreOptions { BlockCacheMiB = RocksDbStoreOptions.MinBlockCacheMiB };
+        var random = new Random(11);
+        var keys = Enumerable.Range(0, 40_000).Select(i => BitConverter.GetBytes(i * 7919)).ToList();
+        using (var store = RocksDbStore.Open(path, options))
+        {
+            using var batch = store.CreateBatch();
+            foreach (var key in keys)
+            {
+                var value = new byte[300];
+                random.NextBytes(value);
+                batch.Put(DbColumn.TrieNodes, key, value);
+                batch.Put(DbColumn.FlatState, key, value[..80]);
+            }
+            store.Write(batch);
+        }
+        // Reopened, the data is in table files (the memtable was flushed on close or recovery), read through the cache.
+        using (var reopened = RocksDbStore.Open(path, options))
+        {
+            Assert.Equal(RocksDbStoreOptions.MinBlockCacheMiB, reopened.Options.BlockCacheMiB);
+            var before = reopened.BlockCacheUsageBytes;
+            foreach (var key in keys.Take(2_000))
+            {
+                Assert.Equal(300, reopened.Get(DbColumn.TrieNodes, key)!.Length);
+                Assert.Equal(80, reopened.Get(DbColumn.FlatState, key)!.Length);
+            }
+            Assert.True(reopened.BlockCacheUsageBytes > before, $"cache usage stayed at {before} bytes");
+            // Both columns share the one cache, which is bounded (12 MB of values read in full).
+            foreach (var key in keys) Assert.NotNull(reopened.Get(DbColumn.TrieNodes, key));
+            Assert.True(reopened.BlockCacheUsageBytes <= (ulong)RocksDbStoreOptions.MinBlockCacheMiB << 20,
+                $"cache holds {reopened.BlockCacheUsageBytes} bytes, more than {RocksDbStoreOptions.MinBlockCacheMiB} MiB");
+        }
+    }
+
+    [Fact]
     public void Open_CreatesMissingDirectories()
     {
         var nested = _directory.Sub(Path.Combine("a", "b", "c"));
