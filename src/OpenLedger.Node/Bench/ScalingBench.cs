@@ -48,15 +48,18 @@ public sealed class ScalingBench(TextWriter progress)
         var random = new Random(accounts);
         var build = new List<double>();
         var buildCpu = new List<double>();
+        var buildThreadCpu = new List<double>();
         var commit = new List<double>();
         for (var b = 0; b < blocks; b++)
         {
             var txs = senders.Select(key => Transfer(genesis.ChainId, key, (ulong)b, AccountAddress(random.Next(accounts)), chain.NextBaseFee)).ToList();
             foreach (var tx in txs) chain.Senders.TryGetSender(tx, out _, out _); // admission already did this
             var cpuBefore = Environment.CpuUsage.TotalTime;
+            var threadCpuBefore = CallingThreadCpuMs();
             var watch = Stopwatch.StartNew();
             var executed = chain.BuildBlock(chain.Head.TimestampMs + 500, Consensus.Address, LastCommit(chain), txs, []);
             build.Add(watch.Elapsed.TotalMilliseconds);
+            if (CallingThreadCpuMs() is { } threadCpuAfter && threadCpuBefore is { } before) buildThreadCpu.Add(threadCpuAfter - before);
             buildCpu.Add((Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds);
             if (executed.Block.Transactions.Count != txs.Count)
                 throw new InvalidOperationException($"block {executed.Block.Number} dropped {txs.Count - executed.Block.Transactions.Count} transfers: {executed.Result.Dropped.FirstOrDefault().Item2?.Message}");
@@ -89,6 +92,7 @@ public sealed class ScalingBench(TextWriter progress)
             ChainSetupSeconds = Math.Round(setupSeconds, 1),
             MedianBuildMs = Math.Round(Median(build), 1),
             MedianBuildCpuMs = Math.Round(Median(buildCpu), 1),
+            MedianBuildThreadCpuMs = buildThreadCpu.Count > 0 ? Math.Round(Median(buildThreadCpu), 1) : null,
             MedianCommitMs = Math.Round(Median(commit), 1),
             RssBeforeGenesisMiB = rssBeforeGenesis,
             GenesisPeakRssMiB = genesisPeak,
@@ -99,7 +103,7 @@ public sealed class ScalingBench(TextWriter progress)
             RssAfterBlocksMiB = Rss.CurrentMiB(),
             BlockCacheAfterBlocksMiB = Math.Round(blockCacheAfterBlocks / 1048576.0, 1),
         };
-        progress.WriteLine($"scaling: {accounts:N0} accounts: build {report.MedianBuildMs} ms (process CPU {report.MedianBuildCpuMs} ms), commit {report.MedianCommitMs} ms (median of {blocks})");
+        progress.WriteLine($"scaling: {accounts:N0} accounts: build {report.MedianBuildMs} ms (process CPU {report.MedianBuildCpuMs} ms, calling thread {report.MedianBuildThreadCpuMs} ms), commit {report.MedianCommitMs} ms (median of {blocks})");
         return report;
     }
 
@@ -226,6 +230,25 @@ public sealed class ScalingBench(TextWriter progress)
 
     private static PrivateKey DevKey(string label) =>
         new(Keccak256.HashToArray(System.Text.Encoding.UTF8.GetBytes("openledger-bench/" + label)));
+
+    /// <summary>CPU time of the current thread in ms (Linux: CLOCK_THREAD_CPUTIME_ID), or null where unavailable.</summary>
+    private static double? CallingThreadCpuMs()
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        return clock_gettime(ClockThreadCpuTimeId, out var time) == 0 ? time.Seconds * 1000.0 + time.Nanoseconds / 1e6 : null;
+    }
+
+    private const int ClockThreadCpuTimeId = 3;
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = false)]
+    private static extern int clock_gettime(int clockId, out TimeSpec time);
 
     private static double Median(List<double> values)
     {

@@ -20,6 +20,12 @@ public sealed record ScalingReport
         public double MedianBuildMs { get; init; }
         /// <summary>Process CPU time (all threads) during BuildBlock, median: the work, apart from waiting for a core on a busy machine.</summary>
         public double MedianBuildCpuMs { get; init; }
+        /// <summary>
+        /// CPU time of the thread that called BuildBlock, median (Linux; null elsewhere): the part of the work no other
+        /// core took over. On a busy machine, where wall time mostly measures waiting for a core, this and
+        /// <see cref="MedianBuildCpuMs"/> tell what a quiet machine's wall time would be bounded by.
+        /// </summary>
+        public double? MedianBuildThreadCpuMs { get; init; }
         /// <summary>CommitBlock: one synced RocksDB write batch (trie nodes, flat state, block, receipts, commit).</summary>
         public double MedianCommitMs { get; init; }
         /// <summary>The bench process before creating the chain (it holds the genesis document, as a node does).</summary>
