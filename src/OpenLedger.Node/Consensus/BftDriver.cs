@@ -265,8 +265,26 @@ public sealed class BftDriver : IBlockProducer
 
     private void Drain(Queue<ConsensusInput> pending)
     {
+        var (height, round) = (_engine.Height, _engine.Round);
         while (pending.TryDequeue(out var next)) Apply(_engine.Handle(next), pending);
+        if (_engine.Height == height && _engine.Round > round) LogRoundChange(height, round);
         _metrics?.ObserveConsensus(_engine.Height, _engine.Round, _engine.Step);
+    }
+
+    /// <summary>
+    /// A height that needs another round costs its timeouts (seconds with big blocks): say what the abandoned round
+    /// saw, so a stall can be traced to a missing proposal or to the validators whose votes did not arrive.
+    /// </summary>
+    private void LogRoundChange(ulong height, int abandoned)
+    {
+        static string Votes(IReadOnlyList<Vote> votes) => votes.Count == 0
+            ? "none"
+            : string.Join(", ", votes.Select(v => $"{v.Validator.ToString()[..10]}{(v.IsNil ? " nil" : "")}"));
+        var proposal = _engine.ProposalAt(abandoned);
+        _log.Information(
+            "Height {Height} moved to round {Round}; round {Abandoned} had proposal {Proposal} from {Proposer}, prevotes [{Prevotes}], precommits [{Precommits}]",
+            height, _engine.Round, abandoned, proposal is null ? "none" : proposal.Block.Hash.ToString()[..10], _engine.ProposerFor(abandoned).ToString()[..10],
+            Votes(_engine.VotesAt(abandoned, VoteType.Prevote)), Votes(_engine.VotesAt(abandoned, VoteType.Precommit)));
     }
 
     private void Apply(IReadOnlyList<ConsensusEffect> effects, Queue<ConsensusInput> pending)
