@@ -10,7 +10,9 @@ namespace OpenLedger.State.Trie;
 /// read from the underlying store; <see cref="Get"/> then answers those from memory. Nodes are keyed by their hash,
 /// so warming can only make reads faster, never change what they return: a node that is not warmed (yet) is read
 /// from the underlying store as before. The walk reads the upper nodes from the shared <see cref="TrieNodeCache"/>
-/// without copying them (cache entries are never changed) and never touches a trie's own nodes.
+/// without copying them (cache entries are never changed), scans the RLP of the others for the one child reference
+/// it needs instead of decoding them (the trie decodes them once, when it loads them), and never touches a trie's
+/// own nodes.
 /// Thread-safe: any number of warming threads and readers. Warmed nodes stay until the store is dropped, so use
 /// one instance per block.
 /// </summary>
@@ -53,44 +55,118 @@ public sealed class PrefetchingTrieNodeStore : ITrieNodeStore
     {
         if (root == Hash256.EmptyTrieRoot) return 0;
         var reads = 0;
-        TrieNode? node = new HashReferenceNode(root);
-        while (node is not null)
+        var next = root;
+        try
         {
-            if (node is HashReferenceNode reference)
+            while (true)
             {
-                node = Resolve(reference.Hash, ref reads);
-                if (node is null) return reads;
+                // Upper levels: the cache's decoded nodes, read in place.
+                if (_cache is not null && _cache.TryGetShared(next, out var shared))
+                {
+                    if (!TryStepThroughCached(shared, ref path, out next)) return reads;
+                    continue;
+                }
+                // Below them: the stored RLP, scanned for the one child reference the path needs (no node objects).
+                if (!_warmed.TryGetValue(next, out var rlp))
+                {
+                    rlp = _inner.Get(next);
+                    if (rlp is null) return reads;
+                    _warmed.TryAdd(next, rlp);
+                    reads++;
+                }
+                if (!TryStepThroughEncoded(rlp, ref path, out next)) return reads;
             }
+        }
+        catch (Exception e) when (e is TrieException or OpenLedger.Core.Encoding.RlpException)
+        {
+            // A malformed node ends the warm; the trie reports it when it gets there.
+            return reads;
+        }
+    }
+
+    /// <summary>Follows the path through a cached node (and its embedded children) to the next node referenced by hash.</summary>
+    private static bool TryStepThroughCached(TrieNode node, ref ReadOnlySpan<byte> path, out Hash256 next)
+    {
+        next = default;
+        while (true)
+        {
             switch (node)
             {
+                case HashReferenceNode reference:
+                    next = reference.Hash;
+                    return true;
                 case ExtensionNode extension:
-                    if (!path.StartsWith(extension.Path)) return reads;
+                    if (!path.StartsWith(extension.Path)) return false;
                     path = path[extension.Path.Length..];
                     node = extension.Child;
                     break;
                 case BranchNode branch:
-                    if (path.IsEmpty) return reads;
-                    node = branch.Children[path[0]];
+                    if (path.IsEmpty || branch.Children[path[0]] is not { } child) return false;
                     path = path[1..];
+                    node = child;
                     break;
                 default:
-                    return reads;
+                    return false;
             }
         }
-        return reads;
     }
 
-    /// <summary>The node with this hash for reading only: a shared cache entry, or decoded from warmed or stored RLP.</summary>
-    private TrieNode? Resolve(Hash256 hash, ref int reads)
+    /// <summary>Follows the path through an encoded node (and embedded children) to the next node referenced by hash.</summary>
+    private static bool TryStepThroughEncoded(ReadOnlySpan<byte> encoded, ref ReadOnlySpan<byte> path, out Hash256 next)
     {
-        if (_cache is not null && _cache.TryGetShared(hash, out var shared)) return shared;
-        if (!_warmed.TryGetValue(hash, out var rlp))
+        next = default;
+        while (true)
         {
-            rlp = _inner.Get(hash);
-            if (rlp is null) return null;
-            _warmed.TryAdd(hash, rlp);
-            reads++;
+            var items = new OpenLedger.Core.Encoding.RlpReader(encoded).ReadList();
+            var count = 0;
+            for (var counter = items; counter.HasMore; count++) counter.ReadEncodedItem();
+            ReadOnlySpan<byte> reference;
+            if (count == 17)
+            {
+                if (path.IsEmpty) return false;
+                for (var i = 0; i < path[0]; i++) items.ReadEncodedItem();
+                path = path[1..];
+                reference = items.ReadEncodedItem();
+            }
+            else if (count == 2)
+            {
+                var compact = items.ReadBytes();
+                if (compact.IsEmpty) return false;
+                var flag = compact[0] >> 4;
+                if (flag >= 2) return false; // a leaf: the path ends here
+                if (!StartsWithCompactPath(path, compact, odd: (flag & 1) == 1, out var length)) return false;
+                path = path[length..];
+                reference = items.ReadEncodedItem();
+            }
+            else
+            {
+                return false;
+            }
+            var child = new OpenLedger.Core.Encoding.RlpReader(reference);
+            if (child.PeekIsList())
+            {
+                encoded = reference; // an embedded node: walk on inside it
+                continue;
+            }
+            var bytes = child.ReadBytes();
+            if (bytes.Length != Hash256.Length) return false;
+            next = new Hash256(bytes);
+            return true;
         }
-        return TrieNodeCodec.Decode(rlp, hash);
+    }
+
+    /// <summary>Whether <paramref name="path"/> starts with the nibbles of a hex-prefix encoded extension path.</summary>
+    private static bool StartsWithCompactPath(ReadOnlySpan<byte> path, ReadOnlySpan<byte> compact, bool odd, out int length)
+    {
+        length = (compact.Length - 1) * 2 + (odd ? 1 : 0);
+        if (path.Length < length) return false;
+        var n = 0;
+        if (odd && path[n++] != (compact[0] & 0x0f)) return false;
+        for (var i = 1; i < compact.Length; i++)
+        {
+            if (path[n++] != compact[i] >> 4) return false;
+            if (path[n++] != (compact[i] & 0x0f)) return false;
+        }
+        return true;
     }
 }
