@@ -41,6 +41,24 @@ public sealed record Block
         return writer.ToArray();
     }
 
+    /// <summary>
+    /// The length of <see cref="Encode"/>, without building the transactions part (RPC reports every committed block's
+    /// size to subscribers; a full block is ~300 KB).
+    /// </summary>
+    public int EncodedLength()
+    {
+        var parts = new RlpWriter(1024);
+        Header.Encode(parts);
+        LastCommit.Encode(parts);
+        var transactions = 0;
+        foreach (var tx in Transactions)
+            transactions += tx.Type == TxType.Legacy ? tx.EncodedLength : RlpWriter.BytesLength(tx.Encoded);
+        var evidence = 0;
+        foreach (var e in Evidence) evidence += RlpWriter.BytesLength(e.Encode());
+        var payload = parts.Length + RlpWriter.HeaderLength(transactions) + transactions + RlpWriter.HeaderLength(evidence) + evidence;
+        return RlpWriter.HeaderLength(payload) + payload;
+    }
+
     public static Block Decode(ReadOnlySpan<byte> encoded)
     {
         var reader = new RlpReader(encoded);

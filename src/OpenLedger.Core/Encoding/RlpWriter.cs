@@ -99,6 +99,14 @@ public sealed class RlpWriter
         _length += headerLength;
     }
 
+    /// <summary>The length of a list or string header for a payload of this length (0 for a single byte below 0x80 is the caller's case).</summary>
+    public static int HeaderLength(int payloadLength) =>
+        payloadLength < 56 ? 1 : 1 + (8 - System.Numerics.BitOperations.LeadingZeroCount((ulong)payloadLength) / 8);
+
+    /// <summary>The encoded length of a byte string, as <see cref="WriteBytes"/> writes it.</summary>
+    public static int BytesLength(ReadOnlySpan<byte> bytes) =>
+        bytes.Length == 1 && bytes[0] < 0x80 ? 1 : HeaderLength(bytes.Length) + bytes.Length;
+
     private static int EncodeHeader(byte offset, int payloadLength, Span<byte> header)
     {
         if (payloadLength < 56)

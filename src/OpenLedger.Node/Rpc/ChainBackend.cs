@@ -290,10 +290,13 @@ public sealed class ChainBackend : INodeBackend
     private static ChainBlock? ToChainBlock(byte[]? encoded) =>
         encoded is null ? null : ToChainBlock(Block.Decode(encoded), (ulong)encoded.Length);
 
-    private static ChainBlock ToChainBlock(Block block) => ToChainBlock(block, (ulong)block.Encode().Length);
+    private static ChainBlock ToChainBlock(Block block) => ToChainBlock(block, (ulong)block.EncodedLength());
 
     private static ChainBlock ToChainBlock(Block block, ulong size) =>
-        new(block.Header, block.Transactions.Select(ToChainTransaction).ToList(), size);
+        new(block.Header, new LazyChainTransactions(block.Transactions, ToChainTransaction), size)
+        {
+            TransactionHashes = block.Transactions.Select(tx => tx.Hash).ToArray(),
+        };
 
     private static ChainTransaction ToChainTransaction(Transaction tx) => ChainTransaction.FromCore(tx, tx.RecoverSender());
 

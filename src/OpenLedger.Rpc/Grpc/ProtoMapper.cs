@@ -14,13 +14,10 @@ public static class ProtoMapper
     public static V1.Block Block(ChainBlock block, bool fullTransactions)
     {
         var message = new V1.Block { Header = Header(block.Header), Size = block.SizeBytes };
-        for (var i = 0; i < block.Transactions.Count; i++)
-        {
-            var tx = block.Transactions[i];
-            message.TransactionHashes.Add(tx.Hash.ToString());
-            if (fullTransactions)
-                message.Transactions.Add(Transaction(tx, new TransactionLocation(block.Number, block.Hash, i)));
-        }
+        foreach (var hash in block.TransactionHashes) message.TransactionHashes.Add(hash.ToString());
+        if (fullTransactions)
+            for (var i = 0; i < block.Transactions.Count; i++)
+                message.Transactions.Add(Transaction(block.Transactions[i], new TransactionLocation(block.Number, block.Hash, i)));
         return message;
     }
 

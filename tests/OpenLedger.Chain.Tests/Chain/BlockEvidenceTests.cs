@@ -50,6 +50,7 @@ public sealed class BlockEvidenceTests
         var evidence = DoubleSign(TestChain.ValidatorConsensus, chainId, height: 1);
         var withEvidence = Produce(producer, [evidence]);
         Assert.Equal([evidence], withEvidence.Block.Evidence);
+        Assert.Equal(withEvidence.Encoded.Length, withEvidence.Block.EncodedLength());
         Follow(withEvidence);
         Assert.Equal(2UL, follower.Chain.EvidenceCommittedAt(evidence.Hash));
         Assert.Equal(2UL, producer.Chain.EvidenceCommittedAt(evidence.Hash));

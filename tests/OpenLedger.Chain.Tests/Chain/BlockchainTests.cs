@@ -66,6 +66,20 @@ public class BlockchainTests
     }
 
     [Fact]
+    public void A_blocks_encoded_length_is_computed_without_encoding_it()
+    {
+        using var t = new TestChain();
+        foreach (var count in new[] { 0, 1, 6, 300 })
+        {
+            for (var i = 0; i < count; i++) t.Submit(t.Transfer(TestChain.Users[i % TestChain.Users.Length], Carol, 1));
+            var produced = t.ProduceBlock();
+            Assert.Equal(count, produced.Block.Transactions.Count);
+            Assert.Equal(produced.Encoded.Length, produced.Block.EncodedLength());
+            Assert.Equal(produced.Block.Encode().Length, produced.Block.EncodedLength());
+        }
+    }
+
+    [Fact]
     public void AnotherNode_ReExecutesEveryBlock_ToTheSameRoots()
     {
         using var producer = new TestChain();
