@@ -176,6 +176,25 @@ public sealed class Transaction
     /// <summary>The part of the gas price that goes to the proposer: min(priority fee, fee cap - base fee).</summary>
     public UInt128 EffectiveTip(UInt128 baseFee) => Amounts.EffectiveTip(baseFee);
 
+    /// <summary>
+    /// gas limit × max fee per gas + value — what the sender must hold to send it ("gas * price + value") — when it
+    /// fits in 128 bits; false when it does not (no balance can cover it then). Amounts must fit in 128 bits.
+    /// </summary>
+    public bool TryMaxCost(out UInt128 cost)
+    {
+        var amounts = Amounts;
+        cost = UInt128.MaxValue;
+        if (amounts.MaxFeePerGas != 0 && GasLimit > UInt128.MaxValue / amounts.MaxFeePerGas) return false;
+        var fees = GasLimit * amounts.MaxFeePerGas;
+        if (fees > UInt128.MaxValue - amounts.Value) return false;
+        cost = fees + amounts.Value;
+        return true;
+    }
+
+    /// <summary>The same at any size, for messages that print it.</summary>
+    public System.Numerics.BigInteger MaxCostExact() =>
+        (System.Numerics.BigInteger)GasLimit * Amounts.MaxFeePerGas + Amounts.Value;
+
     /// <summary>The unsigned fields (a fresh builder; changing it does not change this transaction).</summary>
     public UnsignedTransaction ToUnsigned() => ToUnsigned(copyData: true);
 

@@ -115,19 +115,6 @@ public sealed class TransactionProcessor(ModuleRegistry modules)
         };
     }
 
-    private static bool TryCost(ulong gasLimit, UInt128 maxFeePerGas, UInt128 value, out UInt128 cost)
-    {
-        try
-        {
-            cost = checked(gasLimit * maxFeePerGas + value);
-            return true;
-        }
-        catch (OverflowException)
-        {
-            cost = UInt128.MaxValue;
-            return false;
-        }
-    }
 
     /// <summary>The checks that decide whether a transaction can be in this block at all.</summary>
     public static void CheckIncludable(Transaction tx, Address sender, BlockContext block, IWorldState state, ulong blockGasUsed)
@@ -147,13 +134,10 @@ public sealed class TransactionProcessor(ModuleRegistry modules)
             throw new InvalidTransactionException(TxInvalidReason.FeeCapBelowBaseFee,
                 $"max fee per gas less than block base fee: address {sender}, maxFeePerGas: {amounts.MaxFeePerGas}, baseFee: {block.BaseFee}");
         var balance = state.GetBalance(sender);
-        // gasLimit * maxFee + value in 128 bits when it fits (always, for any balance that could cover it).
-        var fits = TryCost(tx.GasLimit, amounts.MaxFeePerGas, amounts.Value, out var cost);
-        if (!fits || balance < cost)
+        if (!tx.TryMaxCost(out var cost) || balance < cost)
         {
-            var required = (System.Numerics.BigInteger)tx.GasLimit * amounts.MaxFeePerGas + (System.Numerics.BigInteger)amounts.Value;
             throw new InvalidTransactionException(TxInvalidReason.InsufficientFunds,
-                $"insufficient funds for gas * price + value: address {sender} have {balance} want {required}");
+                $"insufficient funds for gas * price + value: address {sender} have {balance} want {tx.MaxCostExact()}");
         }
         if (blockGasUsed + tx.GasLimit > block.Parameters.BlockGasLimit)
             throw new InvalidTransactionException(TxInvalidReason.BlockGasExhausted, "gas limit reached");

@@ -274,17 +274,11 @@ public sealed class TransactionPool
     private (UInt128 Tip, ulong Arrival) Priority(PooledTransaction entry) => (Tip(entry.Transaction), entry.Arrival);
 
     /// <summary>
-    /// gas limit × max fee + value. A pooled transaction's cost never exceeds its sender's balance at admission (a
-    /// UInt128); a cost that does not fit in 128 bits is recorded as <see cref="UInt128.MaxValue"/>, which no balance
-    /// reaches (the total supply is far below 2^128), so such a transaction is never affordable.
+    /// A pooled transaction's cost never exceeds its sender's balance at admission (a UInt128); one that does not fit
+    /// in 128 bits is recorded as <see cref="UInt128.MaxValue"/>, which no balance reaches (the total supply is far
+    /// below 2^128), so such a transaction is never affordable.
     /// </summary>
-    private static UInt128 CostOf(Transaction tx)
-    {
-        var amounts = tx.Amounts;
-        if (amounts.MaxFeePerGas != 0 && tx.GasLimit > UInt128.MaxValue / amounts.MaxFeePerGas) return UInt128.MaxValue;
-        var fees = tx.GasLimit * amounts.MaxFeePerGas;
-        return fees > UInt128.MaxValue - amounts.Value ? UInt128.MaxValue : fees + amounts.Value;
-    }
+    private static UInt128 CostOf(Transaction tx) => tx.TryMaxCost(out var cost) ? cost : UInt128.MaxValue;
 
     /// <summary>Whether the balance covers this transaction plus the sender's queued ones with lower nonces.</summary>
     private static bool Affordable(Transaction tx, SenderQueue? queue, UInt128 balance)
@@ -307,10 +301,10 @@ public sealed class TransactionPool
     /// <summary>The exact sum for the refusal message (any size).</summary>
     private static BigInteger ExactCommitted(Transaction tx, SenderQueue? queue)
     {
-        var committed = (BigInteger)tx.GasLimit * tx.Amounts.MaxFeePerGas + tx.Amounts.Value;
+        var committed = tx.MaxCostExact();
         if (queue is not null)
             foreach (var (nonce, pooled) in queue.ByNonce)
-                if (nonce < tx.Nonce) committed += (BigInteger)pooled.Transaction.GasLimit * pooled.Transaction.Amounts.MaxFeePerGas + pooled.Transaction.Amounts.Value;
+                if (nonce < tx.Nonce) committed += pooled.Transaction.MaxCostExact();
         return committed;
     }
 
