@@ -60,33 +60,10 @@ public sealed unsafe class NativeSecp256k1 : ISecp256k1
     /// </summary>
     public static bool TryCreate(out NativeSecp256k1? backend) => TryCreate(out backend, out _);
 
-    public static bool TryCreate(out NativeSecp256k1? backend, out string? failure)
-    {
-        backend = null;
-        failure = null;
-        foreach (var name in LibraryNames)
-        {
-            if (!NativeLibrary.TryLoad(name, typeof(NativeSecp256k1).Assembly, null, out var library)) continue;
-            try
-            {
-                var candidate = new NativeSecp256k1(library, name);
-                if (!candidate.PassesSelfTest())
-                {
-                    failure = $"{name} failed the sign/recover self-test";
-                    return false;
-                }
-                backend = candidate;
-                return true;
-            }
-            catch (Exception e) when (e is EntryPointNotFoundException or InvalidOperationException)
-            {
-                failure = $"{name} is unusable: {e.Message}";
-                return false;
-            }
-        }
-        failure ??= "libsecp256k1 not found (install the libsecp256k1-1 package)";
-        return false;
-    }
+    public static bool TryCreate(out NativeSecp256k1? backend, out string? failure) =>
+        NativeBackendLoader.TryCreate(LibraryNames, typeof(NativeSecp256k1).Assembly, (library, name) => new NativeSecp256k1(library, name),
+            candidate => candidate.PassesSelfTest(), "sign/recover", "libsecp256k1 not found (install the libsecp256k1-1 package)",
+            out backend, out failure);
 
     public bool IsValidPrivateKey(ReadOnlySpan<byte> privateKey)
     {

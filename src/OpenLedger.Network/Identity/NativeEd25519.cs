@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using OpenLedger.Core.Crypto;
 
 namespace OpenLedger.Network.Identity;
 
@@ -38,33 +39,10 @@ public sealed unsafe class NativeEd25519 : IEd25519
     /// Loads libsodium and checks it against the managed implementation (same public key, byte-identical
     /// deterministic signature, both verify). False, with the reason, when it is missing or disagrees.
     /// </summary>
-    public static bool TryCreate(out NativeEd25519? backend, out string? failure)
-    {
-        backend = null;
-        failure = null;
-        foreach (var name in LibraryNames)
-        {
-            if (!NativeLibrary.TryLoad(name, typeof(NativeEd25519).Assembly, null, out var library)) continue;
-            try
-            {
-                var candidate = new NativeEd25519(library, name);
-                if (!candidate.AgreesWith(new ManagedEd25519()))
-                {
-                    failure = $"{name} failed the Ed25519 self-test";
-                    return false;
-                }
-                backend = candidate;
-                return true;
-            }
-            catch (Exception e) when (e is EntryPointNotFoundException or InvalidOperationException)
-            {
-                failure = $"{name} is unusable: {e.Message}";
-                return false;
-            }
-        }
-        failure ??= "libsodium not found (install the libsodium23 package)";
-        return false;
-    }
+    public static bool TryCreate(out NativeEd25519? backend, out string? failure) =>
+        NativeBackendLoader.TryCreate(LibraryNames, typeof(NativeEd25519).Assembly, (library, name) => new NativeEd25519(library, name),
+            candidate => candidate.AgreesWith(new ManagedEd25519()), "Ed25519", "libsodium not found (install the libsodium23 package)",
+            out backend, out failure);
 
     public byte[] GetPublicKey(ReadOnlySpan<byte> seed)
     {
