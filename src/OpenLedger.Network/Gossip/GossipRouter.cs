@@ -133,14 +133,20 @@ public sealed class GossipRouter
     /// For expensive validation (transactions: sender recovery, mempool admission) where messages of other topics
     /// on the same stream (consensus) must not wait behind it.
     /// </summary>
-    public void SubscribeBatched(string topic, Func<IReadOnlyList<GossipMessage>, IReadOnlyList<ValidationResult>> validator)
+    /// <param name="maxBatch">Messages handed to the validator at once (default <see cref="GossipOptions.MaxValidationBatch"/>);
+    /// lower for topics whose messages are themselves large.</param>
+    /// <param name="maxQueue">Messages waiting for validation (default <see cref="GossipOptions.MaxValidationQueue"/>).</param>
+    public void SubscribeBatched(string topic, Func<IReadOnlyList<GossipMessage>, IReadOnlyList<ValidationResult>> validator,
+        int? maxBatch = null, int? maxQueue = null)
     {
         ArgumentNullException.ThrowIfNull(validator);
+        if (maxBatch is <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, "at least one message per batch");
+        if (maxQueue is <= 0) throw new ArgumentOutOfRangeException(nameof(maxQueue), maxQueue, "at least one queued message");
         BatchValidationQueue queue;
         lock (_lock)
         {
             if (_batched.ContainsKey(topic)) throw new InvalidOperationException($"topic {topic} already has a batch validator");
-            queue = new BatchValidationQueue(topic, validator, _options.MaxValidationQueue);
+            queue = new BatchValidationQueue(topic, validator, maxQueue ?? _options.MaxValidationQueue, maxBatch ?? _options.MaxValidationBatch);
             _batched[topic] = queue;
         }
         // Joins the mesh; this per-message validator is never called for the topic.
@@ -205,11 +211,14 @@ public sealed class GossipRouter
     /// several per RPC to each target peer; returns how many peers they were sent to. Same targets as
     /// <see cref="PublishAsync"/>.
     /// </summary>
-    public Task<int> PublishManyAsync(string topic, IReadOnlyList<byte[]> data)
+    /// <param name="skipSubscribersOf">When given, peers subscribed to this other topic are left out (they get the
+    /// same content another way); if no target is left, nothing is signed or sent.</param>
+    public Task<int> PublishManyAsync(string topic, IReadOnlyList<byte[]> data, string? skipSubscribersOf = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentNullException.ThrowIfNull(data);
         if (data.Count == 0) return Task.FromResult(0);
+        if (skipSubscribersOf is not null && PublicationTargets(topic, skipSubscribersOf).Length == 0) return Task.FromResult(0);
         var messages = data.Select(d => NewMessage(topic, d)).ToArray();
         if (messages.Length >= 8) Parallel.ForEach(messages, SignMessage);
         else foreach (var message in messages) SignMessage(message);
@@ -225,17 +234,42 @@ public sealed class GossipRouter
                 _cache.Put(id, message);
             }
             targets = PublishTargets(topic, now);
+            if (skipSubscribersOf is not null) targets = targets.Where(p => !p.Topics.Contains(skipSubscribersOf)).ToArray();
             bool priority = _priorityTopics.Contains(topic);
-            for (int start = 0; start < messages.Length; start += _options.MaxForwardBatch)
+            var rpc = new PubSubRpc();
+            int rpcBytes = 0;
+            foreach (var message in messages)
             {
-                var rpc = new PubSubRpc();
-                for (int i = start; i < Math.Min(messages.Length, start + _options.MaxForwardBatch); i++) rpc.Messages.Add(messages[i]);
-                byte[] frame = LengthPrefixed.Frame(rpc.Encode());
-                foreach (var peer in targets) Send(peer, frame, priority);
+                rpc.Messages.Add(message);
+                rpcBytes += (message.Data?.Length ?? 0) + MessageOverheadBytes;
+                if (rpc.Messages.Count >= _options.MaxForwardBatch || rpcBytes >= _options.MaxRpcSize / 2)
+                {
+                    SendToAll(targets, rpc, priority);
+                    rpc = new PubSubRpc();
+                    rpcBytes = 0;
+                }
             }
+            if (rpc.Messages.Count > 0) SendToAll(targets, rpc, priority);
         }
         if (targets.Length == 0) _log.Debug("published on {Topic} but no peer is subscribed", topic);
         return Task.FromResult(targets.Length);
+    }
+
+    /// <summary>Peers a publication on <paramref name="topic"/> would go to now, leaving out those subscribed to <paramref name="skipSubscribersOf"/>.</summary>
+    public PeerId[] PublicationTargets(string topic, string? skipSubscribersOf = null)
+    {
+        lock (_lock)
+            return PublishTargets(topic, _time.GetUtcNow())
+                .Where(p => skipSubscribersOf is null || !p.Topics.Contains(skipSubscribersOf)).Select(p => p.Id).ToArray();
+    }
+
+    /// <summary>Bytes a pubsub message adds to an RPC beyond its data (from, seqno, topic, signature, key, tags), rounded up.</summary>
+    private const int MessageOverheadBytes = 256;
+
+    private void SendToAll(GossipPeer[] targets, PubSubRpc rpc, bool priority)
+    {
+        byte[] frame = LengthPrefixed.Frame(rpc.Encode());
+        foreach (var peer in targets) Send(peer, frame, priority);
     }
 
     /// <summary>A message of ours with a fresh random sequence number, not yet signed.</summary>
@@ -466,7 +500,7 @@ public sealed class GossipRouter
             while (await queue.Pending.Reader.WaitToReadAsync(token).ConfigureAwait(false))
             {
                 batch.Clear();
-                while (batch.Count < _options.MaxValidationBatch && queue.Pending.Reader.TryRead(out var item)) batch.Add(item);
+                while (batch.Count < queue.MaxBatch && queue.Pending.Reader.TryRead(out var item)) batch.Add(item);
                 try
                 {
                     ValidateBatch(queue, batch);
@@ -536,26 +570,30 @@ public sealed class GossipRouter
         lock (_lock)
         {
             DateTimeOffset now = _time.GetUtcNow();
-            var forwards = new Dictionary<PeerId, PubSubRpc>();
+            var forwards = new Dictionary<PeerId, (PubSubRpc Rpc, int Bytes)>();
             bool priority = _priorityTopics.Contains(queue.Topic);
             foreach (var (from, message, gossip) in accepted)
             {
                 _score.MessageAccepted(from, gossip.MessageId, message.Topic, now);
                 _cache.Put(gossip.MessageId, message);
                 if (!_mesh.TryGetValue(message.Topic, out var mesh)) continue;
+                int size = (message.Data?.Length ?? 0) + MessageOverheadBytes;
                 foreach (PeerId target in mesh)
                 {
                     if (target == from || target == gossip.From || !_peers.TryGetValue(target, out var peer)) continue;
-                    if (!forwards.TryGetValue(target, out var rpc)) forwards[target] = rpc = new PubSubRpc();
+                    var (rpc, bytes) = forwards.TryGetValue(target, out var pending) ? pending : (new PubSubRpc(), 0);
                     rpc.Messages.Add(message);
-                    if (rpc.Messages.Count >= _options.MaxForwardBatch)
+                    bytes += size;
+                    // Several messages per RPC, but never near the frame limit (batch-topic messages are large).
+                    if (rpc.Messages.Count >= _options.MaxForwardBatch || bytes >= _options.MaxRpcSize / 2)
                     {
                         Send(peer, LengthPrefixed.Frame(rpc.Encode()), priority);
-                        forwards[target] = new PubSubRpc();
+                        (rpc, bytes) = (new PubSubRpc(), 0);
                     }
+                    forwards[target] = (rpc, bytes);
                 }
             }
-            foreach (var (target, rpc) in forwards)
+            foreach (var (target, (rpc, _)) in forwards)
                 if (rpc.Messages.Count > 0 && _peers.TryGetValue(target, out var peer)) Send(peer, LengthPrefixed.Frame(rpc.Encode()), priority);
         }
         foreach (var (_, _, gossip) in accepted)

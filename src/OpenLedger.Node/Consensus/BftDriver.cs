@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using OpenLedger.Consensus;
 using OpenLedger.Consensus.Messages;
 using OpenLedger.Consensus.Proposers;
@@ -44,7 +43,7 @@ public sealed class BftDriver : IBlockProducer
     private readonly string _consensusTopic;
     private readonly EvidenceGossip _evidence;
     private readonly NodeMetrics? _metrics;
-    private readonly Channel<DriverWork> _inbox = Channel.CreateUnbounded<DriverWork>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly DedicatedWorkLoop<DriverWork> _inbox = new("consensus");
     private readonly Dictionary<Hash256, ExecutedBlock> _executed = new();
     private readonly BlockSyncer _syncer;
     private readonly CatchUpPolicy _catchUp = new();
@@ -106,6 +105,11 @@ public sealed class BftDriver : IBlockProducer
     /// </summary>
     public static readonly TimeSpan ProposalTimeoutPerKiB = TimeSpan.FromMilliseconds(4);
 
+    /// <summary>
+    /// Runs consensus until <paramref name="ct"/> is cancelled. The loop has its own thread
+    /// (<see cref="DedicatedWorkLoop{T}"/>), so timeouts and votes are handled on time while the thread pool is busy
+    /// with a transaction burst.
+    /// </summary>
     public async Task RunAsync(CancellationToken ct)
     {
         _p2p.Host.Gossip.Subscribe(_consensusTopic, ValidateGossip);
@@ -116,22 +120,12 @@ public sealed class BftDriver : IBlockProducer
         var announcer = Task.Run(() => AnnounceLoopAsync(ct), CancellationToken.None);
         try
         {
-            StartHeight(_chain.Head.Number + 1);
-            await foreach (var work in _inbox.Reader.ReadAllAsync(ct))
-            {
-                try
-                {
-                    await ProcessAsync(work, ct);
-                }
-                catch (Exception e) when (!ct.IsCancellationRequested)
-                {
-                    // One bad message or a failed commit must not stop consensus; the engine state is unchanged.
-                    _log.Error(e, "Consensus step failed on {Work}", work.GetType().Name);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
+            await _inbox.RunAsync(
+                () => StartHeight(_chain.Head.Number + 1),
+                work => Process(work, ct),
+                // One bad message or a failed commit must not stop consensus; the engine state is unchanged.
+                (work, e) => _log.Error(e, "Consensus step failed on {Work}", work.GetType().Name),
+                ct);
         }
         finally
         {
@@ -160,7 +154,7 @@ public sealed class BftDriver : IBlockProducer
         {
             try
             {
-                _inbox.Writer.TryWrite(new GossipReceived(ConsensusMessage.Decode(message.Data), message.From));
+                _inbox.Post(new GossipReceived(ConsensusMessage.Decode(message.Data), message.From));
             }
             catch (RlpException e)
             {
@@ -181,11 +175,11 @@ public sealed class BftDriver : IBlockProducer
             {
                 return;
             }
-            _inbox.Writer.TryWrite(new AnnounceTick());
+            _inbox.Post(new AnnounceTick());
         }
     }
 
-    private async Task ProcessAsync(DriverWork work, CancellationToken ct)
+    private void Process(DriverWork work, CancellationToken ct)
     {
         switch (work)
         {
@@ -200,7 +194,7 @@ public sealed class BftDriver : IBlockProducer
                 if (next.Height == _chain.Head.Number + 1 && _engine.Height < next.Height) StartHeight(next.Height);
                 break;
             case AnnounceTick:
-                await OnAnnounceTickAsync(ct);
+                OnAnnounceTick(ct);
                 break;
         }
     }
@@ -225,20 +219,23 @@ public sealed class BftDriver : IBlockProducer
         }
     }
 
-    private async Task OnAnnounceTickAsync(CancellationToken ct)
+    private void OnAnnounceTick(CancellationToken ct)
     {
         if (_p2p.HighestPeer() is { } best && BlockSyncTrigger.ShouldSync(_chain.Head.Number, best.Height, _time.GetElapsedTime(_heightStarted)))
         {
-            await SyncAsync(best.Peer, best.Height, ct);
+            Sync(best.Peer, best.Height, ct);
             return;
         }
         Publish(new NewRoundStepMessage(_engine.Height, _engine.Round, _engine.Step));
     }
 
-    /// <summary>Block sync (<see cref="BlockSyncer"/>), then consensus restarts at the new height.</summary>
-    private async Task SyncAsync(PeerId peer, ulong target, CancellationToken ct)
+    /// <summary>
+    /// Block sync (<see cref="BlockSyncer"/>), then consensus restarts at the new height. The consensus thread waits
+    /// for it: nothing else may touch the engine or the chain's write side meanwhile.
+    /// </summary>
+    private void Sync(PeerId peer, ulong target, CancellationToken ct)
     {
-        await _syncer.SyncAsync(peer, target, ct);
+        _syncer.SyncAsync(peer, target, ct).GetAwaiter().GetResult();
         if (_engine.Height != _chain.Head.Number + 1)
         {
             _executed.Clear();
@@ -420,7 +417,7 @@ public sealed class BftDriver : IBlockProducer
         try
         {
             if (delay > TimeSpan.Zero) await Task.Delay(delay, _time);
-            _inbox.Writer.TryWrite(work);
+            _inbox.Post(work);
         }
         catch (Exception e)
         {

@@ -28,8 +28,8 @@ public sealed class P2PService : INetworkInfo, IAsyncDisposable
     private readonly ConcurrentDictionary<PeerId, ulong> _peerHeights = new();
     private readonly ConcurrentDictionary<PeerId, bool> _withoutStatus = new();
     private readonly CancellationTokenSource _lifetime = new();
-    private readonly System.Threading.Channels.Channel<byte[]> _toPublish =
-        System.Threading.Channels.Channel.CreateUnbounded<byte[]>(new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
+    private readonly System.Threading.Channels.Channel<OutgoingTransaction> _toPublish =
+        System.Threading.Channels.Channel.CreateUnbounded<OutgoingTransaction>(new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
     private readonly TimeSpan _statusInterval;
     private volatile bool _syncing;
     private ulong _syncTarget;
@@ -42,6 +42,7 @@ public sealed class P2PService : INetworkInfo, IAsyncDisposable
         _log = log;
         _statusInterval = statusInterval;
         TransactionsTopic = OpenLedgerProtocolIds.TransactionsTopic(chain.ChainId);
+        TransactionBatchTopic = OpenLedgerProtocolIds.TransactionBatchTopic(chain.ChainId);
         Blocks = new BlockSyncProtocol(host, chain, log);
         Status = new StatusProtocol(host, chain);
     }
@@ -52,6 +53,9 @@ public sealed class P2PService : INetworkInfo, IAsyncDisposable
     public Libp2pHost Host => _host;
 
     public string TransactionsTopic { get; }
+
+    /// <summary>Many transactions per message between openledger nodes (<see cref="TransactionBatch"/>).</summary>
+    public string TransactionBatchTopic { get; }
 
     public BlockSyncProtocol Blocks { get; }
 
@@ -81,7 +85,10 @@ public sealed class P2PService : INetworkInfo, IAsyncDisposable
             Logger = log,
         });
         var service = new P2PService(host, chain, pool, log, statusInterval ?? DefaultStatusInterval);
-        host.Gossip.SubscribeBatched(service.TransactionsTopic, new TransactionGossipAdmission(chain, pool, log).Validate);
+        var admission = new TransactionGossipAdmission(chain, pool, log, service.RelayToSingleTransactionPeers);
+        host.Gossip.SubscribeBatched(service.TransactionsTopic, admission.Validate);
+        // A batch message holds up to 1,024 transactions: validate a few messages at a time and queue few.
+        host.Gossip.SubscribeBatched(service.TransactionBatchTopic, admission.ValidateBatches, maxBatch: 4, maxQueue: 256);
         service.Blocks.Serve();
         service.Status.Serve(service.OnPeerStatus);
         host.PeerConnected += peer => _ = service.ExchangeStatusAsync(peer.PeerId);
@@ -177,27 +184,70 @@ public sealed class P2PService : INetworkInfo, IAsyncDisposable
 
     /// <summary>
     /// Publishes a transaction this node accepted (over RPC) to the network. The caller (an RPC handler admitting a
-    /// batch) only queues it; a background loop signs whatever has queued up and sends it several messages per RPC
-    /// (<see cref="GossipRouter.PublishManyAsync"/>), still one transaction per gossipsub message.
+    /// batch) only queues it; a background loop collects what queues up within <see cref="PublishLinger"/> and sends
+    /// it as one <see cref="TransactionBatch"/> message on the batch topic to the peers subscribed there (other
+    /// openledger nodes), and as single-transaction messages on the transaction topic to peers subscribed only
+    /// there (e.g. js-libp2p, SPEC §7); nothing is signed for a kind of peer that is not connected.
     /// </summary>
-    public void PublishTransaction(Transaction tx) => _toPublish.Writer.TryWrite(tx.Encoded.ToArray());
+    public void PublishTransaction(Transaction tx) => _toPublish.Writer.TryWrite(new OutgoingTransaction(tx.Encoded.ToArray(), Local: true));
+
+    /// <summary>
+    /// Transactions admitted from another node's batch reach our batch-topic peers by gossipsub forwarding; peers that
+    /// only take single transactions (they cannot read batches) get them from us as our own single messages.
+    /// </summary>
+    private void RelayToSingleTransactionPeers(IReadOnlyList<Transaction> admitted)
+    {
+        if (_host.Gossip.PublicationTargets(TransactionsTopic, skipSubscribersOf: TransactionBatchTopic).Length == 0) return;
+        foreach (var tx in admitted) _toPublish.Writer.TryWrite(new OutgoingTransaction(tx.Encoded.ToArray(), Local: false));
+    }
+
+    /// <summary>
+    /// How long the publish loop waits for more transactions after the first one before sending a batch that is not
+    /// full: a few milliseconds of latency against one envelope signature (and one verification per peer) for many
+    /// transactions at moderate rates. A backlog is sent in full batches, with this pause once per batch at most.
+    /// </summary>
+    public static readonly TimeSpan PublishLinger = TimeSpan.FromMilliseconds(5);
 
     private async Task PublishTransactionsLoopAsync()
     {
-        var batch = new List<byte[]>(MaxPublishBatch);
+        var batch = new List<byte[]>(TransactionBatch.MaxTransactions);
+        var singles = new List<byte[]>(TransactionBatch.MaxTransactions);
+        OutgoingTransaction? carried = null; // read but did not fit the previous batch
         try
         {
-            while (await _toPublish.Reader.WaitToReadAsync(_lifetime.Token).ConfigureAwait(false))
+            while (carried is not null || await _toPublish.Reader.WaitToReadAsync(_lifetime.Token).ConfigureAwait(false))
             {
+                if (carried is null) await Task.Delay(PublishLinger, _lifetime.Token).ConfigureAwait(false);
                 batch.Clear();
-                while (batch.Count < MaxPublishBatch && _toPublish.Reader.TryRead(out var data)) batch.Add(data);
+                singles.Clear();
+                var batchBytes = 0;
+                while (singles.Count < TransactionBatch.MaxTransactions)
+                {
+                    OutgoingTransaction next;
+                    if (carried is { } held) (next, carried) = (held, null);
+                    else if (!_toPublish.Reader.TryRead(out next)) break;
+                    if (next.Local)
+                    {
+                        var size = RlpWriter.BytesLength(next.Raw);
+                        if (batch.Count > 0 && !TransactionBatch.Fits(batch.Count + 1, batchBytes + size))
+                        {
+                            carried = next;
+                            break;
+                        }
+                        batch.Add(next.Raw);
+                        batchBytes += size;
+                    }
+                    singles.Add(next.Raw);
+                }
                 try
                 {
-                    await _host.Gossip.PublishManyAsync(TransactionsTopic, batch).ConfigureAwait(false);
+                    if (batch.Count > 0 && _host.Gossip.PublicationTargets(TransactionBatchTopic).Length > 0)
+                        await _host.Gossip.PublishAsync(TransactionBatchTopic, TransactionBatch.Encode(batch)).ConfigureAwait(false);
+                    await _host.Gossip.PublishManyAsync(TransactionsTopic, singles, skipSubscribersOf: TransactionBatchTopic).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    _log.Debug("Could not publish {Count} transactions on {Topic}: {Reason}", batch.Count, TransactionsTopic, e.Message);
+                    _log.Warning("Could not publish {Count} transactions: {Reason}", singles.Count, e.Message);
                 }
             }
         }
@@ -206,7 +256,8 @@ public sealed class P2PService : INetworkInfo, IAsyncDisposable
         }
     }
 
-    private const int MaxPublishBatch = 512;
+    /// <summary>A transaction waiting for the publish loop: accepted over RPC (<paramref name="Local"/>) or relayed from a peer's batch.</summary>
+    private readonly record struct OutgoingTransaction(byte[] Raw, bool Local);
 
     public async Task PublishSafelyAsync(string topic, byte[] data, string what)
     {

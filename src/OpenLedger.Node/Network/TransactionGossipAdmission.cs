@@ -12,12 +12,66 @@ namespace OpenLedger.Node.Network;
 /// (<see cref="GossipRouter.SubscribeBatched"/>), never on a peer's receive loop or the consensus loop: whatever
 /// has arrived is decoded, its senders recovered in parallel and admitted in arrival order
 /// (<see cref="TransactionPool.AddBatch"/>; the shared sender cache means block validation does not recover them
-/// again). Each message still carries exactly one raw signed transaction (SPEC §7). Gossip validation is
+/// again). A message on the transaction topic carries exactly one raw signed transaction (SPEC §7); one on the
+/// batch topic carries many (<see cref="ValidateBatches"/>). Gossip validation is
 /// admission: a transaction the pool accepts is delivered and forwarded; one no node would ever admit is
 /// rejected (the sender's gossip score drops); one that only depends on state or pool contents is ignored.
 /// </summary>
-public sealed class TransactionGossipAdmission(Blockchain chain, TransactionPool pool, ILogger log)
+public sealed class TransactionGossipAdmission(Blockchain chain, TransactionPool pool, ILogger log, Action<IReadOnlyList<Transaction>>? admittedFromBatches = null)
 {
+    /// <summary>
+    /// The validator of the batch topic (<see cref="TransactionBatch"/>): every member of every message is decoded
+    /// (a message with a member that does not decode is rejected whole, none of it admitted), then all members are
+    /// admitted together in arrival order. A message is rejected if any member is invalid everywhere (its author
+    /// should not have signed it, a relay should not have forwarded it), accepted (delivered and forwarded) if any
+    /// member was admitted, and ignored if all were already known or only stale here.
+    /// </summary>
+    public IReadOnlyList<ValidationResult> ValidateBatches(IReadOnlyList<GossipMessage> messages)
+    {
+        var results = new ValidationResult[messages.Count];
+        var decoded = new List<Transaction>();
+        var ranges = new (int Start, int Count)?[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var start = decoded.Count;
+            try
+            {
+                foreach (var raw in TransactionBatch.Decode(messages[i].Data)) decoded.Add(Transaction.Decode(raw.Span));
+                ranges[i] = (start, decoded.Count - start);
+            }
+            catch (Exception e) when (e is RlpException or FormatException or ArgumentException or InvalidOperationException)
+            {
+                decoded.RemoveRange(start, decoded.Count - start);
+                log.Debug("Rejected an undecodable transaction batch from {Peer}: {Reason}", messages[i].ReceivedFrom, e.Message);
+                results[i] = ValidationResult.Reject;
+            }
+        }
+        var rejections = decoded.Count == 0 ? [] : pool.AddBatch(decoded, chain.HeadAccounts);
+        var admitted = new List<Transaction>();
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (ranges[i] is not { } range) continue;
+            var accepted = false;
+            var invalid = false;
+            for (var j = range.Start; j < range.Start + range.Count; j++)
+            {
+                if (rejections[j] is null)
+                {
+                    accepted = true;
+                    admitted.Add(decoded[j]);
+                }
+                else if (IsInvalidEverywhere(rejections[j]!.Code))
+                {
+                    invalid = true;
+                    log.Debug("Rejected a transaction batch from {Peer}: member {Tx} {Reason}", messages[i].ReceivedFrom, decoded[j].Hash, rejections[j]!.Message);
+                }
+            }
+            results[i] = invalid ? ValidationResult.Reject : accepted ? ValidationResult.Accept : ValidationResult.Ignore;
+        }
+        if (admitted.Count > 0) admittedFromBatches?.Invoke(admitted);
+        return results;
+    }
+
     public IReadOnlyList<ValidationResult> Validate(IReadOnlyList<GossipMessage> messages)
     {
         var results = new ValidationResult[messages.Count];
