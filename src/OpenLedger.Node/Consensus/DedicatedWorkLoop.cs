@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 
 namespace OpenLedger.Node.Consensus;
 
@@ -11,7 +11,9 @@ namespace OpenLedger.Node.Consensus;
 /// </summary>
 public sealed class DedicatedWorkLoop<T>
 {
-    private readonly Channel<T> _queue = Channel.CreateUnbounded<T>(new UnboundedChannelOptions { SingleReader = true });
+    // A blocking queue, not a channel: a channel wakes its waiting reader through a thread-pool work item, which is
+    // what a saturated pool delays (seconds, measured). BlockingCollection signals the waiting thread directly.
+    private readonly BlockingCollection<T> _queue = new(new ConcurrentQueue<T>());
     private readonly string _name;
 
     public DedicatedWorkLoop(string name)
@@ -21,10 +23,20 @@ public sealed class DedicatedWorkLoop<T>
     }
 
     /// <summary>Queues an item; false only after the loop has stopped.</summary>
-    public bool Post(T item) => _queue.Writer.TryWrite(item);
+    public bool Post(T item)
+    {
+        try
+        {
+            return _queue.TryAdd(item);
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // completed: the loop has stopped
+        }
+    }
 
     /// <summary>Items waiting to be handled.</summary>
-    public int Pending => _queue.Reader.Count;
+    public int Pending => _queue.Count;
 
     /// <summary>
     /// Starts the thread: <paramref name="start"/> runs on it first, then <paramref name="handle"/> for each item until
@@ -53,7 +65,7 @@ public sealed class DedicatedWorkLoop<T>
             }
             finally
             {
-                _queue.Writer.TryComplete();
+                _queue.CompleteAdding();
             }
         })
         {
@@ -66,16 +78,10 @@ public sealed class DedicatedWorkLoop<T>
 
     private void Loop(Action<T> handle, Action<T, Exception> onError, CancellationToken ct)
     {
-        var reader = _queue.Reader;
         while (!ct.IsCancellationRequested)
         {
-            if (!reader.TryRead(out var item))
-            {
-                // Blocks this thread only; the wake-up comes from the writer, not from a pool continuation.
-                var more = reader.WaitToReadAsync(ct);
-                if (!(more.IsCompleted ? more.Result : more.AsTask().GetAwaiter().GetResult())) return;
-                continue;
-            }
+            // Blocks this thread only, woken directly by Post (throws OperationCanceledException when stopped).
+            var item = _queue.Take(ct);
             try
             {
                 handle(item);
