@@ -66,15 +66,21 @@ public sealed class BenchChain
     public async Task<Receipt[]> ExecuteAsync(IReadOnlyList<Transaction> transactions, string what, CancellationToken ct)
     {
         await BroadcastAllAsync(transactions, what, ct);
-        // A sender's transactions execute in nonce order: once its last one has a receipt, all of them have.
-        var lastPerSender = transactions.GroupBy(t => t.RecoverSender()).Select(g => g.MaxBy(t => t.Nonce)!.Hash.ToString());
-        await Parallel.ForEachAsync(lastPerSender, new ParallelOptions { MaxDegreeOfParallelism = ReceiptParallelism, CancellationToken = ct },
-            async (hash, token) => await Client.Tx.WaitReceiptAsync(new WaitReceiptRequest { Hash = hash, TimeoutMs = 300_000 }, cancellationToken: token));
+        await WaitCommittedAsync(transactions, ct);
         var receipts = await ReceiptsAsync(transactions.Select(t => t.Hash.ToString()).ToList(), ct);
         for (var i = 0; i < receipts.Length; i++)
             if (!receipts[i].Success)
                 throw new InvalidOperationException($"{what}: transaction {receipts[i].TransactionHash} failed in block {receipts[i].BlockNumber}: {receipts[i].RevertReason}");
         return receipts;
+    }
+
+    /// <summary>Waits until every one of <paramref name="transactions"/> (already sent) is in a block.</summary>
+    public async Task WaitCommittedAsync(IReadOnlyList<Transaction> transactions, CancellationToken ct)
+    {
+        // A sender's transactions execute in nonce order: once its last one has a receipt, all of them have.
+        var lastPerSender = transactions.GroupBy(t => t.RecoverSender()).Select(g => g.MaxBy(t => t.Nonce)!.Hash.ToString());
+        await Parallel.ForEachAsync(lastPerSender, new ParallelOptions { MaxDegreeOfParallelism = ReceiptParallelism, CancellationToken = ct },
+            async (hash, token) => await Client.Tx.WaitReceiptAsync(new WaitReceiptRequest { Hash = hash, TimeoutMs = 300_000 }, cancellationToken: token));
     }
 
     /// <summary>The receipts of committed transactions, in the order of <paramref name="hashes"/>.</summary>

@@ -18,4 +18,13 @@ public sealed record BenchOptions
     public int JsonRpcBatchSize { get; init; } = 250;
     /// <summary>The node's process id when it runs on this machine (its peak RSS is read from /proc).</summary>
     public int? NodeProcessId { get; init; }
+    /// <summary>
+    /// Transactions of the same mix, from their own senders, sent and committed before the measured run and left out of
+    /// every figure: a validator that has been running has compiled its hot paths (tier-1 JIT) and filled its caches,
+    /// a devnet started a second ago has not. 0 measures the cold node.
+    /// </summary>
+    public int WarmupTransactions { get; init; }
+
+    /// <summary>The warm-up when none is given: a fifth of the run, at most 10,000 transactions.</summary>
+    public static int DefaultWarmup(int transactions) => Math.Min(transactions / 5, 10_000);
 }

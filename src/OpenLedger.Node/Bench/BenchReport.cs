@@ -11,6 +11,8 @@ public sealed record BenchReport
     /// <summary>How many transactions of each kind (transfer; contribute, settleInference, delegate).</summary>
     public required IReadOnlyDictionary<string, int> Calls { get; init; }
     public required int Senders { get; init; }
+    /// <summary>Transactions committed before the measured run (not counted anywhere else in the report).</summary>
+    public required int WarmupTransactions { get; init; }
     /// <summary>The paced submission rate (--rate), or null for a burst (everything sent at once).</summary>
     public double? RateTxPerSec { get; init; }
     public required double SubmitTxPerSec { get; init; }

@@ -26,18 +26,19 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOpt
         var baseline = RecoveryBaseline.MeasureOneCore(TimeSpan.FromSeconds(2));
         progress.WriteLine($"bench: libsecp256k1 recovery on one core: {baseline:F0}/s ({Secp256k1.BackendName})");
 
-        var chain = await BenchChain.ConnectAsync(client, ct);
-        var workload = options.Mix == BenchMix.Modules
-            ? await ModuleMixWorkload.PrepareAsync(chain, funder, options.Transactions, options.Senders, progress, ct)
-            : await TransferWorkload.PrepareAsync(chain, funder, options.Transactions, options.Senders, progress, ct);
-        var signed = workload.Transactions;
         if (options.RateTxPerSec is not null && options.Via == BenchVia.JsonRpc)
             throw new CliException("--rate paces one gRPC stream; it cannot be combined with --via jsonrpc");
-        ITransactionSubmitter submitter = options.Via == BenchVia.JsonRpc
+        ITransactionSubmitter burstSubmitter = options.Via == BenchVia.JsonRpc
             ? new JsonRpcBatchSubmitter(options.JsonRpcUrl ?? throw new CliException("--via jsonrpc needs the node's JSON-RPC URL (--jsonrpc URL)"), options.JsonRpcBatchSize)
-            : options.RateTxPerSec is { } rate
-                ? new PacedStreamSubmitter(client, rate)
-                : new GrpcStreamSubmitter(client);
+            : new GrpcStreamSubmitter(client);
+        ITransactionSubmitter submitter = options.RateTxPerSec is { } rate ? new PacedStreamSubmitter(client, rate) : burstSubmitter;
+
+        if (options.WarmupTransactions > 0)
+            await WarmUpAsync(await BenchChain.ConnectAsync(client, ct), burstSubmitter, ct);
+        // Connected after the warm-up: its blocks have raised the base fee the measured transactions must pay.
+        var chain = await BenchChain.ConnectAsync(client, ct);
+        var workload = await PrepareAsync(chain, options.Transactions, options.Senders, ct);
+        var signed = workload.Transactions;
 
         var pending = new ConcurrentDictionary<string, long>(signed.Select(t => KeyValuePair.Create(t.Hash.ToString(), 0L)));
         var latencies = new ConcurrentBag<double>();
@@ -126,6 +127,7 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOpt
             Transactions = signed.Count,
             Calls = workload.CountByKind,
             Senders = options.Senders,
+            WarmupTransactions = options.WarmupTransactions,
             RateTxPerSec = options.RateTxPerSec,
             SubmitTxPerSec = Math.Round(signed.Count / submitSeconds, 1),
             CommittedTxPerSec = Math.Round(committedPerSec, 1),
@@ -142,6 +144,29 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOpt
             Errors = errors,
             ElapsedSeconds = Math.Round(elapsed, 2),
         };
+    }
+
+    private Task<BenchWorkload> PrepareAsync(BenchChain chain, int transactions, int senders, CancellationToken ct) =>
+        options.Mix == BenchMix.Modules
+            ? ModuleMixWorkload.PrepareAsync(chain, funder, transactions, senders, progress, ct)
+            : TransferWorkload.PrepareAsync(chain, funder, transactions, senders, progress, ct);
+
+    /// <summary>
+    /// Sends the warm-up (same mix and path as the run, its own senders, all at once) and waits until it is committed,
+    /// so the measured run meets a node that has already executed this kind of load.
+    /// </summary>
+    private async Task WarmUpAsync(BenchChain chain, ITransactionSubmitter submitter, CancellationToken ct)
+    {
+        var count = options.WarmupTransactions;
+        var workload = await PrepareAsync(chain, count, Math.Min(options.Senders, count), ct);
+        progress.WriteLine($"bench: warming the node up with {count} transactions (not measured)");
+        var watch = Stopwatch.StartNew();
+        var summary = await submitter.SubmitAsync(workload.Transactions, _ => { }, ct);
+        if (summary.Rejected > 0)
+            throw new InvalidOperationException($"warm-up: the node refused {summary.Rejected} of {count} transactions" +
+                (summary.Rejections.Count > 0 ? $", e.g. {summary.Rejections[0].Reason}" : ""));
+        await chain.WaitCommittedAsync(workload.Transactions, ct);
+        progress.WriteLine($"bench: warm-up committed in {watch.Elapsed.TotalSeconds:F2} s");
     }
 
     /// <summary>The node's peak resident set size (VmHWM), or null where it cannot be read (not a local Linux process).</summary>

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Types;
 using OpenLedger.Node.Tests.Bft;
 using OpenLedger.Node.Tests.Support;
 using Xunit;
@@ -23,8 +25,14 @@ public sealed class BenchProcessTests
         var transfers = await RunBenchAsync(devnet, "--via", "jsonrpc");
         AssertSane(transfers, "transfers", "jsonrpc");
         Assert.Equal(300, transfers.GetProperty("calls").GetProperty("transfer").GetInt32());
+        // The default warm-up (a fifth of --txs) was committed too, outside the report's counts: the sink got 1 wei from
+        // each of the 60 + 300 transfers.
+        Assert.Equal(60, transfers.GetProperty("warmupTransactions").GetInt32());
+        Assert.Equal(360UL, await SinkBalanceAsync(devnet));
 
-        var modules = await RunBenchAsync(devnet, "--mix", "modules");
+        var modules = await RunBenchAsync(devnet, "--mix", "modules", "--warmup", "0");
+        Assert.Equal(0, modules.GetProperty("warmupTransactions").GetInt32());
+        Assert.Equal(360UL, await SinkBalanceAsync(devnet));
         AssertSane(modules, "modules", "grpc");
         var calls = modules.GetProperty("calls");
         // Ten senders, kind = sender index mod 3: four contribute, three settle, three delegate; 30 calls each.
@@ -39,6 +47,12 @@ public sealed class BenchProcessTests
         Assert.Equal(150, paced.GetProperty("rateTxPerSec").GetDouble());
         Assert.True(paced.GetProperty("submitTxPerSec").GetDouble() <= 151, $"the last paced transfer is due after 299/150 s: {paced}");
         Assert.True(paced.GetProperty("elapsedSeconds").GetDouble() >= 1.99, $"paced run ended before its last transfer was due: {paced}");
+    }
+
+    private static async Task<ulong> SinkBalanceAsync(DevnetCluster devnet)
+    {
+        var sink = new Address(Keccak256.HashToArray("openledger-bench-sink"u8)[12..]);
+        return DevnetCluster.ParseQuantity((await devnet.CallAsync(0, "eth_getBalance", sink.ToString(), "latest")).GetString()!);
     }
 
     private static async Task<JsonElement> RunBenchAsync(DevnetCluster devnet, params string[] options)
