@@ -1,5 +1,6 @@
 using OpenLedger.Core.Chain;
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Transactions;
 using OpenLedger.Execution.Chain;
 using OpenLedger.Execution.TxPool;
 using Serilog;
@@ -20,35 +21,96 @@ public sealed class SoloBlockProducer(
 {
     private readonly Core.Types.Address _address = consensusKey.Address;
 
+    private TaskCompletionSource? _fullBlockWaiter;
+    private ulong _fullBlockGas;
+
+    /// <summary>
+    /// Produces blocks until cancelled. Pacing (see <see cref="BlockPacing"/>): back to back while a full block waits;
+    /// otherwise the next height starts one interval after the last height that was not started early, or as soon as a
+    /// full block's worth of transactions has arrived during that wait. Counting the interval from the last paced
+    /// height, not from the last block, lets the remainder of a drained backlog go at once (one interval has long
+    /// passed) instead of sitting out a fresh interval behind the backlog's last full block; partial blocks still come
+    /// at most one per interval.
+    /// </summary>
     public async Task RunAsync(CancellationToken ct)
     {
         if (chain.Validators.Count != 1 || chain.Validators.Find(_address) is null)
             throw new InvalidOperationException(
                 $"solo block production needs this node's consensus key {_address} to be the only validator; the set has {chain.Validators.Count}");
         log.Information("Producing blocks every {IntervalMs} ms as the only validator {Validator}", chain.Parameters.BlockIntervalMs, _address);
-        while (!ct.IsCancellationRequested)
+        pool.Added += OnTransactionAdded;
+        try
         {
-            var started = time.GetTimestamp();
-            var block = ProduceOne();
-            var interval = TimeSpan.FromMilliseconds(chain.Parameters.BlockIntervalMs);
-            var wait = BlockPacing.DelayBeforeNextHeight(block, pool, interval, time.GetElapsedTime(started));
-            if (wait > TimeSpan.Zero)
+            var pacedStart = time.GetTimestamp();
+            var startedEarly = false;
+            while (!ct.IsCancellationRequested)
             {
+                var started = time.GetTimestamp();
+                if (!startedEarly) pacedStart = started;
+                var block = ProduceOne();
+                var interval = TimeSpan.FromMilliseconds(chain.Parameters.BlockIntervalMs);
+                var wait = BlockPacing.DelayBeforeNextHeight(block, pool, interval, time.GetElapsedTime(pacedStart));
+                startedEarly = BlockPacing.HasBacklog(block, pool);
+                if (wait <= TimeSpan.Zero)
+                {
+                    // Back to back: let RPC and other work in without a timer between blocks.
+                    await Task.Yield();
+                    continue;
+                }
                 try
                 {
-                    await Task.Delay(wait, time, ct);
+                    // Only after a block that carried transactions: a pool of transactions that cannot run yet must not
+                    // wake an idle chain (the same guard as HasBacklog).
+                    startedEarly = block.Transactions.Count > 0
+                        ? await WaitForFullBlockAsync(wait, block.Header.GasLimit, ct)
+                        : await DelayAsync(wait, ct);
                 }
                 catch (OperationCanceledException)
                 {
                     break;
                 }
             }
-            else
-            {
-                // Back to back: let RPC and other work in without a timer between blocks.
-                await Task.Yield();
-            }
         }
+        finally
+        {
+            pool.Added -= OnTransactionAdded;
+        }
+    }
+
+    private async Task<bool> DelayAsync(TimeSpan wait, CancellationToken ct)
+    {
+        await Task.Delay(wait, time, ct);
+        return false;
+    }
+
+    /// <summary>Waits <paramref name="wait"/>, or less if the pool reaches <paramref name="gas"/>; true when woken early.</summary>
+    private async Task<bool> WaitForFullBlockAsync(TimeSpan wait, ulong gas, CancellationToken ct)
+    {
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _fullBlockGas = gas;
+        Volatile.Write(ref _fullBlockWaiter, waiter);
+        try
+        {
+            if (pool.PendingGas >= gas) return true;
+            using var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var delay = Task.Delay(wait, time, delayCancel.Token);
+            if (await Task.WhenAny(waiter.Task, delay) == waiter.Task)
+            {
+                await delayCancel.CancelAsync();
+                return true;
+            }
+            await delay;
+            return false;
+        }
+        finally
+        {
+            Volatile.Write(ref _fullBlockWaiter, null);
+        }
+    }
+
+    private void OnTransactionAdded(Transaction _)
+    {
+        if (Volatile.Read(ref _fullBlockWaiter) is { } waiter && pool.PendingGas >= _fullBlockGas) waiter.TrySetResult();
     }
 
     public Block ProduceOne()

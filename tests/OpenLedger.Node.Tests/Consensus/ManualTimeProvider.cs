@@ -4,17 +4,23 @@ namespace OpenLedger.Node.Tests.Consensus;
 
 /// <summary>
 /// A clock that never moves on its own: timers are recorded (so a test can see that a producer started waiting,
-/// and for how long) and fire only when <see cref="FireAll"/> is called.
+/// and for how long) and fire only when <see cref="FireAll"/> is called; <see cref="Advance"/> moves the clock
+/// (timestamps and wall time) without firing anything.
 /// </summary>
 public sealed class ManualTimeProvider(DateTimeOffset now) : TimeProvider
 {
     private readonly ConcurrentQueue<ManualTimer> _timers = new();
+    private long _elapsedTicks;
 
     public IReadOnlyCollection<ManualTimer> Timers => _timers;
 
-    public override DateTimeOffset GetUtcNow() => now;
+    public override DateTimeOffset GetUtcNow() => now + TimeSpan.FromTicks(Interlocked.Read(ref _elapsedTicks));
 
-    public override long GetTimestamp() => 0;
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    public override long GetTimestamp() => Interlocked.Read(ref _elapsedTicks);
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _elapsedTicks, by.Ticks);
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {

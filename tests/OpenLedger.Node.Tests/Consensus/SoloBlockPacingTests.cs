@@ -95,6 +95,66 @@ public sealed class SoloBlockPacingTests
     }
 
     [Fact]
+    public async Task A_full_block_arriving_during_the_wait_starts_the_next_height_at_once_and_its_remainder_keeps_the_paced_schedule()
+    {
+        var (genesis, chain, pool) = NewChain();
+        var sink = new Address(Keccak256.HashToArray("sink"u8)[12..]);
+        var nonces = new ulong[Users.Length];
+        void Submit(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var user = i % Users.Length;
+                var tx = TransactionSigner.Sign(new UnsignedTransaction
+                {
+                    Type = TxType.DynamicFee, ChainId = genesis.ChainId, Nonce = nonces[user]++, MaxPriorityFeePerGas = Wei.PerGwei,
+                    MaxFeePerGas = 100 * Wei.PerGwei, GasLimit = 21_000, To = sink, Value = 1,
+                }, Users[user]);
+                Assert.Null(pool.Add(tx, chain.HeadAccounts));
+            }
+        }
+        var interval = TimeSpan.FromMilliseconds(chain.Parameters.BlockIntervalMs);
+        Submit(2);
+
+        var time = new ManualTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_767_225_700_000));
+        var producer = new SoloBlockProducer(chain, pool, Consensus, time, Logger.None);
+        using var cts = new CancellationTokenSource();
+        var run = producer.RunAsync(cts.Token);
+        try
+        {
+            // Block 1 takes the 2 waiting transfers (not full) and the producer waits one interval.
+            await WaitUntilAsync(run, () => time.Timers.Count >= 1);
+            Assert.Equal(1UL, chain.Head.Number);
+            Assert.Equal(interval, Assert.Single(time.Timers).DueTime);
+
+            // 40% into the interval, a full block and 2 more arrive: block 2 starts without the timer firing.
+            time.Advance(interval * 0.4);
+            Submit(TransfersPerBlock + 2);
+            await WaitUntilAsync(run, () => time.Timers.Count >= 2);
+            Assert.Equal(2UL, chain.Head.Number);
+            Assert.Equal(TransfersPerBlock, chain.Store.GetBlock(2)!.Transactions.Count);
+            // The 2 left over wait for the rest of block 1's interval (60%), not for a whole new one.
+            Assert.Equal(interval * 0.6, time.Timers.Last().DueTime);
+            Assert.Equal(2, pool.Count);
+
+            time.Advance(interval * 0.6);
+            time.FireAll();
+            await WaitUntilAsync(run, () => time.Timers.Count >= 3);
+            Assert.Equal(3UL, chain.Head.Number);
+            Assert.Equal(2, chain.Store.GetBlock(3)!.Transactions.Count);
+            // Block 3 was paced, so the next interval counts from its start.
+            Assert.Equal(interval, time.Timers.Last().DueTime);
+            Assert.Equal(0, pool.Count);
+        }
+        finally
+        {
+            await cts.CancelAsync();
+            time.FireAll();
+            await run;
+        }
+    }
+
+    [Fact]
     public void A_pool_of_transactions_that_cannot_run_yet_does_not_start_blocks_back_to_back()
     {
         var (genesis, chain, pool) = NewChain();
