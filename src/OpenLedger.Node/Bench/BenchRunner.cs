@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -40,8 +39,9 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOpt
         var workload = await PrepareAsync(chain, options.Transactions, options.Senders, ct);
         var signed = workload.Transactions;
 
-        var pending = new ConcurrentDictionary<string, long>(signed.Select(t => KeyValuePair.Create(t.Hash.ToString(), 0L)));
-        var latencies = new ConcurrentBag<double>();
+        var pending = new PendingTransactions(signed);
+        // Written only by the watcher, read after it has finished.
+        var latencies = new List<double>(signed.Count);
         var blocks = 0;
         var allCommitted = new TaskCompletionSource();
         using var watchCancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -58,12 +58,12 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOpt
                     var ours = 0;
                     foreach (var hash in block.TransactionHashes)
                     {
-                        if (!pending.TryRemove(hash, out var submitted)) continue;
+                        if (!pending.TryComplete(hash, out var submitted)) continue;
                         ours++;
                         latencies.Add((now - submitted) * 1000.0 / Stopwatch.Frequency);
                     }
                     if (ours > 0) Interlocked.Increment(ref blocks);
-                    if (pending.IsEmpty)
+                    if (pending.Remaining == 0)
                     {
                         allCommitted.TrySetResult();
                         return;
@@ -79,24 +79,24 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOpt
         var submitWatch = Stopwatch.StartNew();
         var start = Stopwatch.GetTimestamp();
         var summary = submitter is PacedStreamSubmitter paced
-            ? await paced.SubmitAsync(signed, (tx, due) => pending[tx.Hash.ToString()] = due, ct)
-            : await submitter.SubmitAsync(signed, tx => pending[tx.Hash.ToString()] = Stopwatch.GetTimestamp(), ct);
+            ? await paced.SubmitAsync(signed, pending.Sent, ct)
+            : await submitter.SubmitAsync(signed, index => pending.Sent(index, Stopwatch.GetTimestamp()), ct);
         var submitSeconds = submitWatch.Elapsed.TotalSeconds;
         progress.WriteLine($"bench: submitted in {submitSeconds:F2} s ({summary.Accepted} accepted, {summary.Rejected} rejected)");
         var errors = summary.Rejections.Take(ReportedErrors).Select(r => $"refused {r.Hash}: {r.Reason}").ToList();
         if (summary.Rejected > summary.Rejections.Count)
             throw new InvalidOperationException($"the node refused {summary.Rejected} of {signed.Count} transactions: {string.Join("; ", errors)}");
-        foreach (var (hash, _) in summary.Rejections) pending.TryRemove(hash, out _);
-        if (pending.IsEmpty) allCommitted.TrySetResult();
+        foreach (var (hash, _) in summary.Rejections) pending.Forget(hash);
+        if (pending.Remaining == 0) allCommitted.TrySetResult();
 
         var deadline = Task.Delay(TimeSpan.FromSeconds(120 + signed.Count / 100), ct);
         while (!allCommitted.Task.IsCompleted && !deadline.IsCompleted)
         {
             await Task.WhenAny(allCommitted.Task, deadline, Task.Delay(1000, ct));
-            progress.WriteLine($"bench: {signed.Count - summary.Rejected - pending.Count}/{signed.Count - summary.Rejected} committed in {blocks} blocks");
+            progress.WriteLine($"bench: {signed.Count - summary.Rejected - pending.Remaining}/{signed.Count - summary.Rejected} committed in {blocks} blocks");
         }
         if (!allCommitted.Task.IsCompleted)
-            throw new TimeoutException($"{pending.Count} of {signed.Count} transactions were not committed in time");
+            throw new TimeoutException($"{pending.Remaining} of {signed.Count} transactions were not committed in time");
         var elapsed = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
         await watchCancel.CancelAsync();
         try

@@ -19,7 +19,7 @@ public sealed class GrpcStreamSubmitter(WalletClient client) : ITransactionSubmi
 
     public string Name => $"gRPC BroadcastBatches ({PerMessage} per message)";
 
-    public async Task<SubmitSummary> SubmitAsync(IReadOnlyList<Transaction> transactions, Action<Transaction> sending, CancellationToken ct)
+    public async Task<SubmitSummary> SubmitAsync(IReadOnlyList<Transaction> transactions, Action<int> sending, CancellationToken ct)
     {
         using var stream = client.Tx.BroadcastBatches(cancellationToken: ct);
         for (var start = 0; start < transactions.Count; start += PerMessage)
@@ -28,7 +28,7 @@ public sealed class GrpcStreamSubmitter(WalletClient client) : ITransactionSubmi
             var end = Math.Min(transactions.Count, start + PerMessage);
             for (var i = start; i < end; i++)
             {
-                sending(transactions[i]);
+                sending(i);
                 message.RawTransactions.Add(ByteString.CopyFrom(transactions[i].Encoded));
             }
             await stream.RequestStream.WriteAsync(message, ct);

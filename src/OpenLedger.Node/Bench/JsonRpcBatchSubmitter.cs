@@ -16,7 +16,7 @@ public sealed class JsonRpcBatchSubmitter(string url, int batchSize) : ITransact
 
     public string Name => $"JSON-RPC batches of {batchSize} eth_sendRawTransaction";
 
-    public async Task<SubmitSummary> SubmitAsync(IReadOnlyList<Transaction> transactions, Action<Transaction> sending, CancellationToken ct)
+    public async Task<SubmitSummary> SubmitAsync(IReadOnlyList<Transaction> transactions, Action<int> sending, CancellationToken ct)
     {
         var batches = new List<(int First, int Count, byte[] Body)>();
         for (var first = 0; first < transactions.Count; first += batchSize)
@@ -34,7 +34,7 @@ public sealed class JsonRpcBatchSubmitter(string url, int batchSize) : ITransact
         foreach (var (first, count, body) in batches)
         {
             await gate.WaitAsync(ct);
-            for (var i = first; i < first + count; i++) sending(transactions[i]);
+            for (var i = first; i < first + count; i++) sending(i);
             inFlight.Add(Task.Run(async () =>
             {
                 try

@@ -23,11 +23,11 @@ public sealed class PacedStreamSubmitter(WalletClient client, double ratePerSeco
     /// <summary>The due time of transaction <paramref name="index"/>, in Stopwatch ticks after the start.</summary>
     public static long DueTicks(int index, double ratePerSecond) => (long)(index / ratePerSecond * Stopwatch.Frequency);
 
-    public Task<SubmitSummary> SubmitAsync(IReadOnlyList<Transaction> transactions, Action<Transaction> sending, CancellationToken ct) =>
-        SubmitAsync(transactions, (tx, _) => sending(tx), ct);
+    public Task<SubmitSummary> SubmitAsync(IReadOnlyList<Transaction> transactions, Action<int> sending, CancellationToken ct) =>
+        SubmitAsync(transactions, (index, _) => sending(index), ct);
 
     /// <summary>As <see cref="ITransactionSubmitter.SubmitAsync"/>, with each transaction's due time (Stopwatch timestamp).</summary>
-    public async Task<SubmitSummary> SubmitAsync(IReadOnlyList<Transaction> transactions, Action<Transaction, long> sending, CancellationToken ct)
+    public async Task<SubmitSummary> SubmitAsync(IReadOnlyList<Transaction> transactions, Action<int, long> sending, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ratePerSecond, 0);
         using var stream = client.Tx.BroadcastStream(cancellationToken: ct);
@@ -39,7 +39,7 @@ public sealed class PacedStreamSubmitter(WalletClient client, double ratePerSeco
             while (next < transactions.Count && DueTicks(next, ratePerSecond) <= elapsed)
             {
                 var tx = transactions[next];
-                sending(tx, start + DueTicks(next, ratePerSecond));
+                sending(next, start + DueTicks(next, ratePerSecond));
                 await stream.RequestStream.WriteAsync(new BroadcastRequest { RawTransaction = ByteString.CopyFrom(tx.Encoded) }, ct);
                 next++;
             }
