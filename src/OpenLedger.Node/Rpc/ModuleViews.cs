@@ -115,6 +115,18 @@ public sealed class ModuleViews(ModuleRegistry modules)
                 CompletionHeight = u.CompletionHeight,
             });
         }
+        foreach (var r in StakingModule.GetRedelegations(state, delegator))
+        {
+            position.Redelegations.Add(new V1.RedelegationEntry
+            {
+                Id = r.Id,
+                SourceValidator = r.Source.ToChecksumString(),
+                DestinationValidator = r.Destination.ToChecksumString(),
+                InitialBalance = r.InitialBalance.ToString(CultureInfo.InvariantCulture),
+                CreationHeight = r.CreationHeight,
+                CompletionHeight = r.CompletionHeight,
+            });
+        }
         position.TotalDelegated = delegated.ToString(CultureInfo.InvariantCulture);
         position.TotalPendingRewards = pending.ToString(CultureInfo.InvariantCulture);
         return position;
