@@ -296,6 +296,7 @@ public sealed class ChainBackend : INodeBackend
         new(block.Header, new LazyChainTransactions(block.Transactions, ToChainTransaction), size)
         {
             TransactionHashes = block.Transactions.Select(tx => tx.Hash).ToArray(),
+            Evidence = block.Evidence,
         };
 
     private static ChainTransaction ToChainTransaction(Transaction tx) => ChainTransaction.FromCore(tx, tx.RecoverSender());

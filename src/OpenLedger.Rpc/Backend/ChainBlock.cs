@@ -18,6 +18,9 @@ public sealed record ChainBlock(BlockHeader Header, IReadOnlyList<ChainTransacti
         init => _transactionHashes = value;
     }
 
+    /// <summary>The double-sign evidence the block carries.</summary>
+    public IReadOnlyList<DuplicateVoteEvidence> Evidence { get; init; } = [];
+
     public Hash256 Hash => Header.Hash;
 
     public ulong Number => Header.Number;

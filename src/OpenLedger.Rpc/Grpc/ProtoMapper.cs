@@ -18,7 +18,24 @@ public static class ProtoMapper
         if (fullTransactions)
             for (var i = 0; i < block.Transactions.Count; i++)
                 message.Transactions.Add(Transaction(block.Transactions[i], new TransactionLocation(block.Number, block.Hash, i)));
+        foreach (var evidence in block.Evidence) message.Evidence.Add(Evidence(evidence));
         return message;
+    }
+
+    public static V1.DoubleSignEvidence Evidence(Core.Chain.DuplicateVoteEvidence evidence)
+    {
+        var encoded = evidence.Encode();
+        return new V1.DoubleSignEvidence
+        {
+            Hash = Core.Crypto.Keccak256.Hash(encoded).ToString(),
+            Validator = evidence.First.Validator.ToChecksumString(),
+            Height = evidence.First.Height,
+            Round = evidence.First.Round,
+            VoteType = evidence.First.Type == Core.Chain.VoteType.Prevote ? "prevote" : "precommit",
+            FirstBlockHash = evidence.First.BlockHash.ToString(),
+            SecondBlockHash = evidence.Second.BlockHash.ToString(),
+            Encoded = ByteString.CopyFrom(encoded),
+        };
     }
 
     public static V1.BlockHeader Header(Core.Chain.BlockHeader header) => new()

@@ -74,6 +74,12 @@ public sealed class EvidenceDevnetTests(ITestOutputHelper output)
             await WaitForHeightAsync(devnet, includedAt, ct);
             var hashes = await Task.WhenAll(query.Select(async q => (await HeaderAsync(q, includedAt, ct)).Hash));
             Assert.Single(hashes.Distinct());
+            // GetBlock shows what the block carries: the offender, the height, round and step, the two block hashes.
+            var carried = Assert.Single((await query[2].GetBlockAsync(new GetBlockRequest { Block = new BlockRef { Number = includedAt } }, cancellationToken: ct)).Evidence);
+            Assert.Equal((evidence.Hash.ToString(), offenderKey.Address.ToChecksumString(), infractionHeight, 0, "prevote"),
+                (carried.Hash, carried.Validator, carried.Height, carried.Round, carried.VoteType));
+            Assert.Equal((evidence.First.BlockHash.ToString(), evidence.Second.BlockHash.ToString()), (carried.FirstBlockHash, carried.SecondBlockHash));
+            Assert.Equal(evidence.Encode(), carried.Encoded.ToByteArray());
 
             // 3. Slashed by exactly 5 % (rounded down to the wei), tombstoned (jailed forever).
             var after = await ValidatorAsync(query[1], offenderKey.Address, ct);
