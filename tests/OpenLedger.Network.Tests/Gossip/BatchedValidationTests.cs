@@ -103,4 +103,81 @@ public class BatchedValidationTests
         Assert.All(delivered, m => Assert.Equal(a.LocalPeerId, m.From));
         Assert.True(batches.Count < payloads.Length / 10, "batch sizes: " + string.Join(",", batches));
     }
+
+    private const string BatchTopic = "/openledger/161200/txbatch/1";
+
+    [Fact]
+    public async Task Publishing_many_can_leave_out_peers_subscribed_to_another_topic_and_signs_nothing_when_none_is_left()
+    {
+        await using var origin = await TestHosts.StartAsync();
+        await using var batchPeer = await TestHosts.StartAsync();
+        await using var singlePeer = await TestHosts.StartAsync();
+        var atBatchPeer = new ConcurrentQueue<GossipMessage>();
+        var atSinglePeer = new ConcurrentQueue<GossipMessage>();
+        origin.Gossip.Subscribe(TxTopic);
+        origin.Gossip.Subscribe(BatchTopic);
+        batchPeer.Gossip.Subscribe(TxTopic);
+        batchPeer.Gossip.Subscribe(BatchTopic);
+        batchPeer.Gossip.MessageReceived += atBatchPeer.Enqueue;
+        singlePeer.Gossip.Subscribe(TxTopic);
+        singlePeer.Gossip.MessageReceived += atSinglePeer.Enqueue;
+        await origin.DialAsync(TestHosts.AddressOf(batchPeer), TestHosts.Timeout());
+        Assert.True(await Eventually.TrueAsync(() => origin.Gossip.PeersSubscribedTo(BatchTopic).Count == 1, TimeSpan.FromSeconds(10)));
+
+        // Only a batch-topic peer connected: nobody is left, nothing is signed or sent.
+        Assert.Empty(origin.Gossip.PublicationTargets(TxTopic, skipSubscribersOf: BatchTopic));
+        Assert.Equal(0, await origin.Gossip.PublishManyAsync(TxTopic, [[0x01], [0x02]], skipSubscribersOf: BatchTopic));
+
+        await origin.DialAsync(TestHosts.AddressOf(singlePeer), TestHosts.Timeout());
+        Assert.True(await Eventually.TrueAsync(() => origin.Gossip.PeersSubscribedTo(TxTopic).Count == 2, TimeSpan.FromSeconds(10)));
+        Assert.Equal([singlePeer.LocalPeerId], origin.Gossip.PublicationTargets(TxTopic, skipSubscribersOf: BatchTopic));
+        Assert.Equal(1, await origin.Gossip.PublishManyAsync(TxTopic, [[0x03], [0x04]], skipSubscribersOf: BatchTopic));
+        await origin.Gossip.PublishAsync(BatchTopic, [0xB0]);
+
+        Assert.True(await Eventually.TrueAsync(() => atSinglePeer.Count == 2 && atBatchPeer.Count == 1, TimeSpan.FromSeconds(10)),
+            $"single peer got {atSinglePeer.Count}, batch peer {atBatchPeer.Count}");
+        await Task.Delay(300); // anything else in flight would arrive now
+        Assert.Equal([0x03, 0x04], atSinglePeer.Select(m => m.Data[0]).ToArray());
+        Assert.Equal([(BatchTopic, (byte)0xB0)], atBatchPeer.Select(m => (m.Topic, m.Data[0])).ToArray());
+    }
+
+    [Fact]
+    public async Task Large_accepted_messages_are_forwarded_in_rpcs_that_stay_within_the_frame_limit()
+    {
+        await using var source = await TestHosts.StartAsync();
+        await using var middle = await TestHosts.StartAsync();
+        await using var sink = await TestHosts.StartAsync();
+        var atSink = new ConcurrentQueue<byte[]>();
+        var batchSizes = new ConcurrentQueue<int>();
+        using var release = new ManualResetEventSlim(false);
+        source.Gossip.Subscribe(BatchTopic);
+        middle.Gossip.SubscribeBatched(BatchTopic, batch =>
+        {
+            batchSizes.Enqueue(batch.Count);
+            release.Wait(TimeSpan.FromSeconds(30)); // holds the worker so that the rest arrives and is validated together
+            return batch.Select(_ => ValidationResult.Accept).ToArray();
+        }, maxBatch: 64);
+        sink.Gossip.Subscribe(BatchTopic);
+        sink.Gossip.MessageReceived += m => atSink.Enqueue(m.Data);
+        await source.DialAsync(TestHosts.AddressOf(middle), TestHosts.Timeout());
+        await middle.DialAsync(TestHosts.AddressOf(sink), TestHosts.Timeout());
+        Assert.True(await Eventually.TrueAsync(() => middle.Gossip.MeshPeers(BatchTopic).Count == 2, TimeSpan.FromSeconds(10)));
+
+        // 24 messages of 200 KB: forwarded together they would be a 4.8 MB RPC, far above the 1 MiB frame limit
+        // (the sink would drop the stream and ban the middle node).
+        const int count = 24;
+        for (int i = 0; i < count; i++)
+        {
+            var data = new byte[200_000];
+            data[0] = (byte)i;
+            await source.Gossip.PublishAsync(BatchTopic, data);
+        }
+        Assert.True(await Eventually.TrueAsync(() => batchSizes.Count == 1, TimeSpan.FromSeconds(10)), "the first message never reached the validator");
+        await Task.Delay(1000); // the other 23 (4.6 MB) arrive at the middle node meanwhile
+        release.Set();
+        Assert.True(await Eventually.TrueAsync(() => atSink.Count == count, TimeSpan.FromSeconds(20)), $"sink got {atSink.Count} of {count}");
+        Assert.True(batchSizes.Count < count, "validated together: " + string.Join(",", batchSizes));
+        Assert.Equal(Enumerable.Range(0, count).Select(i => (byte)i), atSink.Select(d => d[0]));
+        Assert.Contains(sink.ConnectedPeers, p => p.PeerId == middle.LocalPeerId);
+    }
 }
