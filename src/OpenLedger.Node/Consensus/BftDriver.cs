@@ -297,7 +297,7 @@ public sealed class BftDriver : IBlockProducer
                     Publish(new VoteMessage(v.Vote));
                     break;
                 case ScheduleTimeout t:
-                    _ = EnqueueAfterAsync(t.Duration, new EngineInput(new TimeoutFired(t.Height, t.Round, t.Step)));
+                    EnqueueAfter(t.Duration, new EngineInput(new TimeoutFired(t.Height, t.Round, t.Step)));
                     break;
                 case RequestBlock r:
                     if (BuildProposal(r) is { } block) pending.Enqueue(new BlockToPropose(r.Height, r.Round, block));
@@ -384,7 +384,7 @@ public sealed class BftDriver : IBlockProducer
         var wait = committed is not null
             ? BlockPacing.DelayBeforeNextHeight(committed, _pool, interval, _time.GetElapsedTime(_heightStarted), _budget.GasCap)
             : interval - _time.GetElapsedTime(_heightStarted);
-        _ = EnqueueAfterAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, new StartNextHeight(decision.Height + 1));
+        EnqueueAfter(wait, new StartNextHeight(decision.Height + 1));
     }
 
     /// <summary>
@@ -412,11 +412,26 @@ public sealed class BftDriver : IBlockProducer
     private void Publish(ConsensusMessage message) =>
         _ = _p2p.PublishSafelyAsync(_consensusTopic, message.Encode(), message.GetType().Name);
 
-    private async Task EnqueueAfterAsync(TimeSpan delay, DriverWork work)
+    /// <summary>
+    /// Timeouts and the next height's start. On the system clock the consensus thread keeps them itself
+    /// (<see cref="DedicatedWorkLoop{T}.PostAfter"/>: a .NET timer fires on the thread pool, which a transaction burst
+    /// keeps busy); another <see cref="TimeProvider"/> (tests) gets its own timers.
+    /// </summary>
+    private void EnqueueAfter(TimeSpan delay, DriverWork work)
+    {
+        if (delay <= TimeSpan.Zero || ReferenceEquals(_time, TimeProvider.System))
+        {
+            _inbox.PostAfter(delay, work);
+            return;
+        }
+        _ = PostAfterProviderDelayAsync(delay, work);
+    }
+
+    private async Task PostAfterProviderDelayAsync(TimeSpan delay, DriverWork work)
     {
         try
         {
-            if (delay > TimeSpan.Zero) await Task.Delay(delay, _time);
+            await Task.Delay(delay, _time);
             _inbox.Post(work);
         }
         catch (Exception e)

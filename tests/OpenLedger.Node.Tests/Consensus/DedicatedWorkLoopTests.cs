@@ -124,6 +124,12 @@ public sealed class DedicatedWorkLoopTests
             // Waited for synchronously: an await would need a pool thread itself.
             Assert.True(handled.Wait(TimeSpan.FromSeconds(30)));
             Assert.True(latency < TimeSpan.FromMilliseconds(250), $"handled after {latency.TotalMilliseconds:0} ms");
+
+            // A timeout (delayed item) fires on time too: a .NET timer's callback would need a pool thread.
+            handled.Reset();
+            loop.PostAfter(TimeSpan.FromMilliseconds(100), (clock.Elapsed + TimeSpan.FromMilliseconds(100)).Ticks);
+            Assert.True(handled.Wait(TimeSpan.FromSeconds(30)));
+            Assert.InRange(latency, TimeSpan.FromMilliseconds(-1), TimeSpan.FromMilliseconds(250));
             Assert.True(Volatile.Read(ref started) < blockers, "the pool was saturated the whole time");
         }
         finally
@@ -132,5 +138,34 @@ public sealed class DedicatedWorkLoopTests
         }
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task Delayed_items_come_when_due_in_due_order_and_do_not_hold_up_immediate_ones()
+    {
+        var loop = new DedicatedWorkLoop<(string Name, TimeSpan Posted)>("consensus-test");
+        var handled = new ConcurrentQueue<(string Name, TimeSpan At)>();
+        var clock = Stopwatch.StartNew();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stop = new CancellationTokenSource();
+        var run = loop.RunAsync(() => { }, item =>
+        {
+            handled.Enqueue((item.Name, clock.Elapsed));
+            if (item.Name == "late") done.TrySetResult();
+        }, (_, e) => throw e, stop.Token);
+        loop.PostAfter(TimeSpan.FromMilliseconds(600), ("late", clock.Elapsed));
+        loop.PostAfter(TimeSpan.FromMilliseconds(200), ("early", clock.Elapsed));
+        loop.PostAfter(TimeSpan.FromMilliseconds(200), ("early-second", clock.Elapsed));
+        loop.PostAfter(TimeSpan.Zero, ("at-once", clock.Elapsed));
+        loop.Post(("now", clock.Elapsed));
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var items = handled.ToArray();
+        Assert.Equal(["at-once", "now", "early", "early-second", "late"], items.Select(h => h.Name));
+        Assert.True(items[1].At < TimeSpan.FromMilliseconds(150), $"immediate item waited {items[1].At.TotalMilliseconds:0} ms");
+        Assert.True(items[2].At >= TimeSpan.FromMilliseconds(200), $"early fired at {items[2].At.TotalMilliseconds:0} ms");
+        Assert.True(items[4].At >= TimeSpan.FromMilliseconds(600), $"late fired at {items[4].At.TotalMilliseconds:0} ms");
     }
 }
