@@ -104,8 +104,10 @@ public sealed class DedicatedWorkLoopTests
             latency = clock.Elapsed - TimeSpan.FromTicks(posted);
             handled.Set();
         }, (_, _) => { }, stop.Token);
+        // Far more blockers than the pool has threads now (earlier tests in this process may have grown it).
         ThreadPool.GetMinThreads(out var minWorkers, out _);
-        var blockers = Math.Max(minWorkers, Environment.ProcessorCount) * 8;
+        var threads = Math.Max(ThreadPool.ThreadCount, minWorkers);
+        var blockers = threads * 4 + 64;
         var started = 0;
         try
         {
@@ -117,7 +119,7 @@ public sealed class DedicatedWorkLoopTests
                 }, null);
             // Wait until the pool's current threads are all stuck in a blocker.
             var deadline = Stopwatch.StartNew();
-            while (Volatile.Read(ref started) < Math.Min(minWorkers, blockers) && deadline.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(5);
+            while (Volatile.Read(ref started) < threads && deadline.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(5);
             Assert.True(Volatile.Read(ref started) < blockers, "the pool should still be saturated (blocked work items waiting)");
 
             loop.Post(clock.Elapsed.Ticks);
