@@ -52,6 +52,18 @@ public sealed class Blockchain
     /// <summary>The decoded committed trie nodes block execution keeps between blocks (for metrics and tests).</summary>
     public TrieNodeCache NodeCache => _nodeCache;
 
+    /// <summary>
+    /// Loads the upper levels of the head state's account trie into <see cref="NodeCache"/> (see
+    /// <see cref="TrieNodeCache.Warm"/>), as running blocks would over time; the node calls it in the background after
+    /// opening the chain. Safe while blocks are built and committed: it stops when the head moves on.
+    /// </summary>
+    /// <returns>How many nodes were read.</returns>
+    public int WarmNodeCache(CancellationToken ct = default)
+    {
+        var root = Head.StateRoot;
+        return _nodeCache.Warm(_nodes, root, () => !ct.IsCancellationRequested && Head.StateRoot == root);
+    }
+
     public GenesisDocument Genesis { get; }
 
     public ulong ChainId => Genesis.ChainId;

@@ -72,7 +72,12 @@ public sealed class TrieStateBackend : IStateBackend
             if (_flat.IsAt(_openedAt))
             {
                 if (_flatReads!.TryGetValue(address, out var read)) return read;
-                if (!_prefetchedFlat!.TryGetValue(address, out read)) read = _flat.Get(address);
+                if (!_prefetchedFlat!.TryGetValue(address, out read))
+                {
+                    read = _flat.Get(address);
+                    // Tells a prefetch coming the other way that it has met the transactions (see Prefetch).
+                    if (_prefetch is not null) _prefetchedFlat.TryAdd(address, read);
+                }
                 _flatReads[address] = read;
                 return read;
             }
@@ -106,11 +111,14 @@ public sealed class TrieStateBackend : IStateBackend
 
     private void Prefetch(Address[] inUseOrder)
     {
+        // Flat rows from the last transaction's accounts back: the transactions read them from the first one on, so the
+        // two meet in the middle instead of racing for the same rows (each row is read once, by whichever gets there first).
         if (_flat!.IsAt(_openedAt))
         {
-            foreach (var address in inUseOrder)
+            for (var i = inUseOrder.Length - 1; i >= 0; i--)
             {
-                if (_stopPrefetch) return;
+                var address = inUseOrder[i];
+                if (_stopPrefetch || _prefetchedFlat!.ContainsKey(address)) break;
                 var account = _flat.Get(address);
                 // A row read while the table moved to another root is not the state at _openedAt (the table holds
                 // the state of the root it is at, so being at _openedAt before and after the read is enough).
@@ -121,7 +129,9 @@ public sealed class TrieStateBackend : IStateBackend
         for (var i = _prefetchOrder.Length - 1; i >= 0; i--)
         {
             if (_stopPrefetch || i <= Volatile.Read(ref _applyCursor)) return;
-            _nodes!.WarmSecurePath(_openedAt, _prefetchOrder[i].Bytes);
+            // The leaf of an account whose flat row is known is rebuilt by the trie update, not read: skip it here too.
+            var known = _prefetchedFlat!.TryGetValue(_prefetchOrder[i], out var row) && row is { } account ? account.Encode() : null;
+            _nodes!.WarmSecurePath(_openedAt, _prefetchOrder[i].Bytes, known);
         }
     }
 
@@ -196,13 +206,23 @@ public sealed class TrieStateBackend : IStateBackend
             }
             var r = record ?? default;
             var account = new StateAccount(r.Nonce, r.Balance, storageRoot, Hash256.EmptyCodeHash);
-            _accounts.Set(address.Bytes, account.Encode());
+            _accounts.Set(address.Bytes, account.Encode(), CommittedEncoding(address));
             _changedAccounts[address] = account;
             if (_appliedAccounts is not null) _appliedAccounts[address] = account;
         }
         Root = _accounts.RootHash;
         return Root;
     }
+
+    /// <summary>
+    /// The account's encoding in the committed state this backend was opened at, when block execution read it from
+    /// the flat table (null otherwise): the account trie rebuilds the account's leaf from it instead of reading it.
+    /// </summary>
+    private byte[]? CommittedEncoding(Address address) =>
+        _flatReads is not null && _flatReads.TryGetValue(address, out var read) && read is { } account ? account.Encode() : null;
+
+    /// <summary>How many account leaves the trie update rebuilt from flat-table rows instead of reading them (diagnostics).</summary>
+    public int RebuiltAccountLeaves => _accounts.RebuiltLeaves;
 
     /// <summary>Writes every node created since the last commit.</summary>
     public void CommitTo(ITrieNodeSink sink)

@@ -23,9 +23,30 @@ public sealed class ScalingBench(TextWriter progress)
     private static readonly PrivateKey Operator = DevKey("operator");
     private static readonly PrivateKey Consensus = DevKey("consensus");
 
-    /// <summary>Blocks of <paramref name="transfersPerBlock"/> transfers to random existing accounts at <paramref name="accounts"/> accounts.</summary>
-    public ScalingReport.BlockExecution MeasureBlockExecution(int accounts, int transfersPerBlock, int blocks, string directory)
+    /// <summary>Blocks built and committed before the measured ones: the first blocks of a process run partly on unoptimised JIT code.</summary>
+    public const int DefaultWarmUpBlocks = 2;
+
+    /// <summary>Measured blocks per account count.</summary>
+    public const int DefaultMeasuredBlocks = 10;
+
+    private static readonly TimeSpan CompactionWaitLimit = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// Blocks of <paramref name="transfersPerBlock"/> transfers to random existing accounts at <paramref name="accounts"/>
+    /// accounts: the chain is created from genesis, brought to where a running node is (see <paramref name="settle"/>),
+    /// <paramref name="warmUpBlocks"/> blocks are built and committed unmeasured (JIT tiering, caches), then
+    /// <paramref name="blocks"/> are measured.
+    /// </summary>
+    /// <param name="settle">
+    /// Before the blocks: load the state cache's upper trie levels (the node does this in the background after it
+    /// opens the chain) and wait for RocksDB's flushes and compactions after the genesis write (a node that has been
+    /// running has finished them; right after a 1M genesis they keep a core busy for many seconds).
+    /// </param>
+    public ScalingReport.BlockExecution MeasureBlockExecution(int accounts, int transfersPerBlock, int blocks, string directory,
+        int warmUpBlocks = DefaultWarmUpBlocks, bool settle = true)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(blocks, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(warmUpBlocks);
         var senders = Enumerable.Range(0, transfersPerBlock).Select(i => DevKey($"sender-{i}")).ToArray();
         var genesis = CreateGenesis(accounts, senders);
         var modules = ModuleCatalog.Create(genesis);
@@ -34,7 +55,8 @@ public sealed class ScalingBench(TextWriter progress)
         var rssBeforeGenesis = Rss.CurrentMiB();
         var peakResettable = Rss.ResetPeak();
         var setup = Stopwatch.StartNew();
-        var db = RocksDbStore.Open(directory);
+        var rocks = RocksDbStore.Open(directory);
+        var db = new CountingKeyValueStore(rocks);
         var chain = Blockchain.Open(db, genesis, modules.Registry, modules.LoadParameters);
         var setupSeconds = setup.Elapsed.TotalSeconds;
         var genesisPeak = peakResettable ? Rss.PeakMiB() : (double?)null;
@@ -45,29 +67,60 @@ public sealed class ScalingBench(TextWriter progress)
         progress.WriteLine($"scaling: {accounts:N0} accounts in genesis, chain created in {setupSeconds:F1} s, peak RSS while creating {genesisPeak:F0} MiB " +
                            $"(process {rssBeforeGenesis:F0} MiB before, holding the genesis document), {rssAfterGenesis:F0} MiB after, {rssSettled:F0} MiB after a full GC");
 
+        double? cacheWarmSeconds = null, compactionWaitSeconds = null;
+        if (settle)
+        {
+            var watch = Stopwatch.StartNew();
+            var read = chain.WarmNodeCache();
+            cacheWarmSeconds = Math.Round(watch.Elapsed.TotalSeconds, 2);
+            watch.Restart();
+            var idle = rocks.WaitForBackgroundWork(CompactionWaitLimit);
+            compactionWaitSeconds = Math.Round(watch.Elapsed.TotalSeconds, 1);
+            progress.WriteLine($"scaling: {accounts:N0} accounts: state cache warmed with {read:N0} trie nodes in {cacheWarmSeconds} s, " +
+                               (idle ? $"RocksDB idle after {compactionWaitSeconds} s" : $"RocksDB still compacting after {compactionWaitSeconds} s (measuring anyway)"));
+        }
+
         var random = new Random(accounts);
         var build = new List<double>();
         var buildCpu = new List<double>();
         var buildThreadCpu = new List<double>();
         var commit = new List<double>();
-        for (var b = 0; b < blocks; b++)
+        var trieReads = new List<double>();
+        var flatReads = new List<double>();
+        for (var b = 0; b < warmUpBlocks + blocks; b++)
         {
+            var measured = b >= warmUpBlocks;
             var txs = senders.Select(key => Transfer(genesis.ChainId, key, (ulong)b, AccountAddress(random.Next(accounts)), chain.NextBaseFee)).ToList();
             foreach (var tx in txs) chain.Senders.TryGetSender(tx, out _, out _); // admission already did this
+            var trieReadsBefore = db.Reads(DbColumn.TrieNodes);
+            var flatReadsBefore = db.Reads(DbColumn.FlatState);
             var cpuBefore = Environment.CpuUsage.TotalTime;
             var threadCpuBefore = CallingThreadCpuMs();
             var watch = Stopwatch.StartNew();
             var executed = chain.BuildBlock(chain.Head.TimestampMs + 500, Consensus.Address, LastCommit(chain), txs, []);
-            build.Add(watch.Elapsed.TotalMilliseconds);
-            if (CallingThreadCpuMs() is { } threadCpuAfter && threadCpuBefore is { } before) buildThreadCpu.Add(threadCpuAfter - before);
-            buildCpu.Add((Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds);
+            var buildMs = watch.Elapsed.TotalMilliseconds;
+            var threadCpuMs = CallingThreadCpuMs() is { } threadCpuAfter && threadCpuBefore is { } before ? threadCpuAfter - before : (double?)null;
+            var cpuMs = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds;
+            var blockTrieReads = db.Reads(DbColumn.TrieNodes) - trieReadsBefore;
+            var blockFlatReads = db.Reads(DbColumn.FlatState) - flatReadsBefore;
             if (executed.Block.Transactions.Count != txs.Count)
                 throw new InvalidOperationException($"block {executed.Block.Number} dropped {txs.Count - executed.Block.Transactions.Count} transfers: {executed.Result.Dropped.FirstOrDefault().Item2?.Message}");
             watch.Restart();
             chain.CommitBlock(executed, SignCommit(genesis.ChainId, executed.Block));
-            commit.Add(watch.Elapsed.TotalMilliseconds);
+            var commitMs = watch.Elapsed.TotalMilliseconds;
+            var what = FormattableString.Invariant($"scaling: {accounts:N0} accounts, block {executed.Block.Number}{(measured ? "" : " (warm-up)")}:");
+            progress.WriteLine(what + FormattableString.Invariant(
+                $" build {buildMs:F1} ms (process CPU {cpuMs:F1}, calling thread {threadCpuMs:F1}), commit {commitMs:F1} ms, {blockTrieReads} trie-node and {blockFlatReads} flat-row reads"));
+            if (!measured) continue;
+            build.Add(buildMs);
+            buildCpu.Add(cpuMs);
+            if (threadCpuMs is { } t) buildThreadCpu.Add(t);
+            commit.Add(commitMs);
+            trieReads.Add(blockTrieReads);
+            flatReads.Add(blockFlatReads);
         }
-        var blockCacheAfterBlocks = db.BlockCacheUsageBytes;
+        var blockCacheAfterBlocks = rocks.BlockCacheUsageBytes;
+        var nodeCacheAfterBlocks = chain.NodeCache.Count;
         db.Dispose();
 
         // A restart: the database exists, so opening it only checks the genesis (no rebuild) and loads the head.
@@ -94,6 +147,14 @@ public sealed class ScalingBench(TextWriter progress)
             MedianBuildCpuMs = Math.Round(Median(buildCpu), 1),
             MedianBuildThreadCpuMs = buildThreadCpu.Count > 0 ? Math.Round(Median(buildThreadCpu), 1) : null,
             MedianCommitMs = Math.Round(Median(commit), 1),
+            WarmUpBlocks = warmUpBlocks,
+            MinBuildMs = Math.Round(build.Min(), 1),
+            MaxBuildMs = Math.Round(build.Max(), 1),
+            MedianTrieNodeReads = Median(trieReads),
+            MedianFlatRowReads = Median(flatReads),
+            StateCacheWarmSeconds = cacheWarmSeconds,
+            CompactionWaitSeconds = compactionWaitSeconds,
+            StateCacheNodesAfterBlocks = nodeCacheAfterBlocks,
             RssBeforeGenesisMiB = rssBeforeGenesis,
             GenesisPeakRssMiB = genesisPeak,
             RssAfterGenesisMiB = rssAfterGenesis,
@@ -103,7 +164,8 @@ public sealed class ScalingBench(TextWriter progress)
             RssAfterBlocksMiB = Rss.CurrentMiB(),
             BlockCacheAfterBlocksMiB = Math.Round(blockCacheAfterBlocks / 1048576.0, 1),
         };
-        progress.WriteLine($"scaling: {accounts:N0} accounts: build {report.MedianBuildMs} ms (process CPU {report.MedianBuildCpuMs} ms, calling thread {report.MedianBuildThreadCpuMs} ms), commit {report.MedianCommitMs} ms (median of {blocks})");
+        progress.WriteLine($"scaling: {accounts:N0} accounts: build {report.MedianBuildMs} ms (process CPU {report.MedianBuildCpuMs} ms, calling thread {report.MedianBuildThreadCpuMs} ms), " +
+                           $"commit {report.MedianCommitMs} ms, {report.MedianTrieNodeReads} trie-node reads (median of {blocks} after {warmUpBlocks} warm-up blocks)");
         return report;
     }
 

@@ -28,6 +28,20 @@ public sealed record ScalingReport
         public double? MedianBuildThreadCpuMs { get; init; }
         /// <summary>CommitBlock: one synced RocksDB write batch (trie nodes, flat state, block, receipts, commit).</summary>
         public double MedianCommitMs { get; init; }
+        /// <summary>Blocks built and committed before the measured ones (not in the medians).</summary>
+        public int WarmUpBlocks { get; init; }
+        public double MinBuildMs { get; init; }
+        public double MaxBuildMs { get; init; }
+        /// <summary>Trie nodes BuildBlock read from the database, median per block (what grows with the account count).</summary>
+        public double MedianTrieNodeReads { get; init; }
+        /// <summary>Flat account rows BuildBlock read from the database, median per block.</summary>
+        public double MedianFlatRowReads { get; init; }
+        /// <summary>Loading the state cache's upper trie levels before the blocks, as the node does after a start (null: not done).</summary>
+        public double? StateCacheWarmSeconds { get; init; }
+        /// <summary>Waiting for RocksDB's flushes and compactions after the genesis write before the blocks (null: not waited).</summary>
+        public double? CompactionWaitSeconds { get; init; }
+        /// <summary>Decoded trie nodes in the state cache after the blocks.</summary>
+        public int StateCacheNodesAfterBlocks { get; init; }
         /// <summary>The bench process before creating the chain (it holds the genesis document, as a node does).</summary>
         public double RssBeforeGenesisMiB { get; init; }
         /// <summary>Peak RSS (VmHWM, reset before) while creating the chain from genesis: what a new node peaks at. Null where the peak cannot be reset.</summary>

@@ -41,9 +41,15 @@ public static class BenchCommand
         var accounts = new Option<string>("--accounts") { Description = "With --scaling: account counts, comma-separated", DefaultValueFactory = _ => "10000,100000,1000000" };
         var syncBlocks = new Option<int>("--sync-blocks") { Description = "With --scaling: blocks to build and replay (0 skips)", DefaultValueFactory = _ => 500 };
         var syncTxs = new Option<int>("--sync-txs") { Description = "With --scaling: transfers per replayed block", DefaultValueFactory = _ => 200 };
+        var scalingBlocks = new Option<int>("--measure-blocks") { Description = "With --scaling: measured 1,000-transfer blocks per account count", DefaultValueFactory = _ => ScalingBench.DefaultMeasuredBlocks };
+        var warmUpBlocks = new Option<int>("--warmup-blocks") { Description = "With --scaling: unmeasured blocks before them (JIT, caches)", DefaultValueFactory = _ => ScalingBench.DefaultWarmUpBlocks };
+        var noSettle = new Option<bool>("--no-settle")
+        {
+            Description = "With --scaling: measure right after the genesis, without loading the state cache or waiting for RocksDB's compactions (a node that has just been created)",
+        };
         var command = new Command("bench", "Send pre-signed transactions (a burst, or paced with --rate) and report throughput and latency as JSON")
         {
-            devnet, grpc, key, txs, senders, mix, via, jsonRpc, batchSize, rate, warmup, scaling, accounts, syncBlocks, syncTxs,
+            devnet, grpc, key, txs, senders, mix, via, jsonRpc, batchSize, rate, warmup, scaling, accounts, syncBlocks, syncTxs, scalingBlocks, warmUpBlocks, noSettle,
         };
         var longRuns = LongRunBenchOptions.AddTo(command);
         command.SetAction((r, ct) => CliErrors.RunAsync(async () =>
@@ -54,7 +60,9 @@ public static class BenchCommand
                 var counts = r.GetValue(accounts)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                     .Select(text => int.TryParse(text, out var n) && n > 0 ? n : throw new CliException($"--accounts: \"{text}\" is not a positive count"))
                     .ToArray();
-                Console.WriteLine(BenchRunner.ToJson(RunScaling(counts, r.GetValue(syncBlocks), r.GetValue(syncTxs))));
+                var measured = r.GetValue(scalingBlocks) is >= 1 and var m ? m : throw new CliException("--measure-blocks must be at least 1");
+                var warmUp = r.GetValue(warmUpBlocks) is >= 0 and var w ? w : throw new CliException("--warmup-blocks must not be negative");
+                Console.WriteLine(BenchRunner.ToJson(RunScaling(counts, r.GetValue(syncBlocks), r.GetValue(syncTxs), measured, warmUp, !r.GetValue(noSettle))));
                 return 0;
             }
             string endpoint;
@@ -98,13 +106,13 @@ public static class BenchCommand
         return command;
     }
 
-    private static ScalingReport RunScaling(int[] accountCounts, int syncBlocks, int syncTxs)
+    private static ScalingReport RunScaling(int[] accountCounts, int syncBlocks, int syncTxs, int blocks, int warmUpBlocks, bool settle)
     {
         var bench = new ScalingBench(Console.Error);
         var root = Path.Combine(Path.GetTempPath(), "openledger-scaling-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            var execution = accountCounts.Select(n => bench.MeasureBlockExecution(n, 1_000, 5, Path.Combine(root, $"accounts-{n}"))).ToList();
+            var execution = accountCounts.Select(n => bench.MeasureBlockExecution(n, 1_000, blocks, Path.Combine(root, $"accounts-{n}"), warmUpBlocks, settle)).ToList();
             var replay = syncBlocks > 0 ? bench.MeasureSync(syncBlocks, syncTxs, Path.Combine(root, "sync")) : null;
             var smallest = execution.MinBy(e => e.Accounts)!;
             var largest = execution.MaxBy(e => e.Accounts)!;

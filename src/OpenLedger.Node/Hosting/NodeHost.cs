@@ -13,6 +13,7 @@ using OpenLedger.Node.Consensus;
 using OpenLedger.Node.Network;
 using OpenLedger.Node.Rpc;
 using OpenLedger.Rpc;
+using OpenLedger.State.Trie;
 using OpenLedger.Storage;
 using Prometheus;
 using Serilog;
@@ -75,6 +76,29 @@ public sealed class NodeHost : IAsyncDisposable
         Chain = Blockchain.Open(db, genesis, modules.Registry, modules.LoadParameters);
         _log.Information("Chain {ChainId} opened at block {Height} {Hash} (state root {StateRoot})",
             Chain.ChainId, Chain.Head.Number, Chain.Head.Hash, Chain.Head.StateRoot);
+        var chain = Chain;
+        var warmingStop = new CancellationTokenSource();
+        var warming = Task.Run(() =>
+        {
+            // The first blocks after a start would otherwise read the account trie's upper levels one by one.
+            var started = Stopwatch.StartNew();
+            try
+            {
+                var read = chain.WarmNodeCache(warmingStop.Token);
+                _log.Information("State cache warmed: {Nodes} trie nodes read in {Ms} ms", read, started.ElapsedMilliseconds);
+            }
+            catch (Exception e) when (e is StorageException or ObjectDisposedException or TrieException)
+            {
+                _log.Warning("State cache warm-up stopped: {Error}", e.Message);
+            }
+        }, CancellationToken.None);
+        // Stopped (and waited for) before the database closes: stops run in reverse order.
+        _stops.Add(async () =>
+        {
+            await warmingStop.CancelAsync();
+            await warming;
+            warmingStop.Dispose();
+        });
 
         Pool = new TransactionPool(Chain.ChainId, Chain.Parameters, Chain.NextBaseFee,
             new TxPoolOptions { MaxTransactions = config.MempoolMaxTransactions, MaxPerSender = config.MempoolMaxPerSender }, Chain.Senders);

@@ -19,6 +19,8 @@ public sealed class PatriciaTrie
     private TrieNode? _root;
     // Nibbles in the key of the current Set/Delete: a node's depth is this minus the length of the path left at it.
     private int _keyNibbles;
+    // The value the key of the current Set holds now, as the caller believes (see Set): its leaf need not be read.
+    private byte[]? _currentValue;
     // Hashes of committed nodes this trie has changed or dropped since its last commit (only with a cache).
     private readonly List<Hash256> _replaced = new();
 
@@ -113,7 +115,15 @@ public sealed class PatriciaTrie
     }
 
     /// <summary>Stores <paramref name="value"/> under <paramref name="key"/>; an empty value deletes the key.</summary>
-    public void Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    public void Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => Set(key, value, null);
+
+    /// <summary>
+    /// Stores <paramref name="value"/> under <paramref name="key"/>, given what the caller believes the key holds now
+    /// (<paramref name="currentValue"/>, e.g. from a flat table of the committed state; null when unknown). The key's
+    /// leaf is then rebuilt from it instead of read from the store when, and only when, the rebuilt leaf hashes to the
+    /// reference its parent holds: a wrong belief costs one hash, never a wrong root.
+    /// </summary>
+    public void Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, byte[]? currentValue)
     {
         if (value.IsEmpty)
         {
@@ -124,8 +134,19 @@ public sealed class PatriciaTrie
         Span<byte> path = key.Length <= MaxStackKeyLength ? stackalloc byte[pathLength] : new byte[pathLength];
         Nibbles.FromBytes(key, path);
         _keyNibbles = pathLength;
-        _root = Insert(_root, path, value, out _);
+        _currentValue = currentValue is { Length: > 0 } ? currentValue : null;
+        try
+        {
+            _root = Insert(_root, path, value, out _);
+        }
+        finally
+        {
+            _currentValue = null;
+        }
     }
+
+    /// <summary>How many leaves <see cref="Set(ReadOnlySpan{byte}, ReadOnlySpan{byte}, byte[])"/> rebuilt from a known value instead of reading them.</summary>
+    public int RebuiltLeaves { get; private set; }
 
     public void Delete(ReadOnlySpan<byte> key)
     {
@@ -226,7 +247,7 @@ public sealed class PatriciaTrie
     private TrieNode Insert(TrieNode? node, ReadOnlySpan<byte> path, ReadOnlySpan<byte> value, out bool changed)
     {
         changed = true;
-        switch (node is null ? null : Resolve(node, _keyNibbles - path.Length))
+        switch (node is null ? null : ResolveOnKeyPath(node, path))
         {
             case null:
                 return new LeafNode(path.ToArray(), value.ToArray());
@@ -458,15 +479,34 @@ public sealed class PatriciaTrie
     /// <param name="depth">Nibbles between the root and the node (<see cref="int.MaxValue"/> when unknown: not cached).</param>
     private TrieNode Resolve(TrieNode node, int depth) => node is HashReferenceNode ? LoadIfReference(node, depth) : node;
 
-    private TrieNode LoadIfReference(TrieNode node, int depth)
+    /// <summary>
+    /// Resolves a node on the path of the current Set's key (<paramref name="pathLeft"/> nibbles of it below the
+    /// node): when the caller gave the key's current value, a referenced node that is the key's leaf is rebuilt from
+    /// it instead of read.
+    /// </summary>
+    private TrieNode ResolveOnKeyPath(TrieNode node, ReadOnlySpan<byte> pathLeft) =>
+        node is HashReferenceNode ? LoadIfReference(node, _keyNibbles - pathLeft.Length, pathLeft, _currentValue) : node;
+
+    private TrieNode LoadIfReference(TrieNode node, int depth) => LoadIfReference(node, depth, default, null);
+
+    private TrieNode LoadIfReference(TrieNode node, int depth, ReadOnlySpan<byte> pathLeft, byte[]? leafValue)
     {
         if (node is not HashReferenceNode reference) return node;
         var hash = reference.Hash;
         if (_cache is not null && _cache.TryGetCopy(hash, out var cached)) return cached;
-        var rlp = _store.Get(hash)
-                  ?? throw new TrieException(
-                      $"trie node {hash} is missing from the node store (the state at this root was never committed or has been pruned)");
-        var decoded = TrieNodeCodec.Decode(rlp, hash);
+        TrieNode decoded;
+        if (leafValue is not null && TrieNodeCodec.TryRebuildLeaf(hash, pathLeft, leafValue) is { } leaf)
+        {
+            decoded = leaf;
+            RebuiltLeaves++;
+        }
+        else
+        {
+            var rlp = _store.Get(hash)
+                      ?? throw new TrieException(
+                          $"trie node {hash} is missing from the node store (the state at this root was never committed or has been pruned)");
+            decoded = TrieNodeCodec.Decode(rlp, hash);
+        }
         if (_cache is not null && depth < _cache.MaxDepth) _cache.AddLoaded(hash, decoded);
         return decoded;
     }

@@ -41,17 +41,20 @@ public sealed class PrefetchingTrieNodeStore : ITrieNodeStore
     /// <see cref="SecureTrie"/> opened at that root will when it reads or writes that key. Stops where the path ends
     /// or at a node the store does not have (the trie itself reports that when it gets there).
     /// </summary>
+    /// <param name="currentValue">The value the key holds at <paramref name="root"/> as far as the caller knows (null
+    /// when unknown): the key's own leaf is then not read, because a trie given the same value rebuilds it (see
+    /// <see cref="PatriciaTrie.Set(ReadOnlySpan{byte}, ReadOnlySpan{byte}, byte[])"/>).</param>
     /// <returns>How many nodes were read from the underlying store.</returns>
-    public int WarmSecurePath(Hash256 root, ReadOnlySpan<byte> key)
+    public int WarmSecurePath(Hash256 root, ReadOnlySpan<byte> key, byte[]? currentValue = null)
     {
         Span<byte> hashed = stackalloc byte[Hash256.Length];
         Keccak256.Hash(key, hashed);
         Span<byte> path = stackalloc byte[Hash256.Length * 2];
         Nibbles.FromBytes(hashed, path);
-        return WarmPath(root, path);
+        return WarmPath(root, path, currentValue is { Length: > 0 } ? currentValue : null);
     }
 
-    private int WarmPath(Hash256 root, ReadOnlySpan<byte> path)
+    private int WarmPath(Hash256 root, ReadOnlySpan<byte> path, byte[]? leafValue)
     {
         if (root == Hash256.EmptyTrieRoot) return 0;
         var reads = 0;
@@ -69,6 +72,7 @@ public sealed class PrefetchingTrieNodeStore : ITrieNodeStore
                 // Below them: the stored RLP, scanned for the one child reference the path needs (no node objects).
                 if (!_warmed.TryGetValue(next, out var rlp))
                 {
+                    if (leafValue is not null && TrieNodeCodec.IsLeaf(next, path, leafValue)) return reads;
                     rlp = _inner.Get(next);
                     if (rlp is null) return reads;
                     _warmed.TryAdd(next, rlp);

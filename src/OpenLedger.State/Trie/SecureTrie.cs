@@ -39,6 +39,20 @@ public sealed class SecureTrie
         _trie.Set(path, value);
     }
 
+    /// <summary>
+    /// Stores <paramref name="value"/> under keccak256(<paramref name="key"/>), given the value the caller believes
+    /// the key holds now (see <see cref="PatriciaTrie.Set(ReadOnlySpan{byte}, ReadOnlySpan{byte}, byte[])"/>).
+    /// </summary>
+    public void Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, byte[]? currentValue)
+    {
+        Span<byte> path = stackalloc byte[Hash256.Length];
+        Keccak256.Hash(key, path);
+        _trie.Set(path, value, currentValue);
+    }
+
+    /// <summary>How many leaves were rebuilt from a known current value instead of read from the store.</summary>
+    public int RebuiltLeaves => _trie.RebuiltLeaves;
+
     public void Delete(ReadOnlySpan<byte> key)
     {
         Span<byte> path = stackalloc byte[Hash256.Length];

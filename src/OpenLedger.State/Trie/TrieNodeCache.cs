@@ -35,7 +35,8 @@ public sealed class TrieNodeCache
     /// </summary>
     public const int DefaultMaxDepth = 5;
 
-    public const int DefaultCapacity = 80_000;
+    /// <summary>Room for the 69,905 nodes of five full levels, the storage tries' upper nodes and a block's new nodes.</summary>
+    public const int DefaultCapacity = 90_000;
 
     public int MaxDepth { get; }
 
@@ -76,6 +77,62 @@ public sealed class TrieNodeCache
         get
         {
             lock (_lock) return _nodes.Keys.ToList();
+        }
+    }
+
+    /// <summary>
+    /// Reads the nodes this cache keeps of the committed trie at <paramref name="root"/> (those starting less than
+    /// <see cref="MaxDepth"/> nibbles below it) from <paramref name="store"/>, level by level from the root, so that
+    /// the first blocks after a start do not read them one by one: filled by blocks alone, the 65,536 level-4 nodes of
+    /// a million-account trie take thousands of blocks. Stops at <see cref="WarmLimit"/> nodes (room is left for the
+    /// storage tries and a commit's new nodes, since a full cache is emptied), at a node the store does not have,
+    /// or when <paramref name="keepGoing"/> turns false (e.g. the head moved on: the rest would be stale).
+    /// </summary>
+    /// <returns>How many nodes were read from the store.</returns>
+    public int Warm(ITrieNodeStore store, Hash256 root, Func<bool>? keepGoing = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (root == Hash256.EmptyTrieRoot || MaxDepth == 0) return 0;
+        var reads = 0;
+        var level = new List<(Hash256 Hash, int Depth)> { (root, 0) };
+        var next = new List<(Hash256 Hash, int Depth)>();
+        while (level.Count > 0)
+        {
+            foreach (var (hash, depth) in level)
+            {
+                if (Count >= WarmLimit || (keepGoing is not null && !keepGoing())) return reads;
+                if (!TryGetShared(hash, out var node))
+                {
+                    var rlp = store.Get(hash);
+                    if (rlp is null) return reads;
+                    node = TrieNodeCodec.Decode(rlp, hash);
+                    reads++;
+                    // Nobody else holds the node just decoded: it can be the entry itself.
+                    Put(hash, node);
+                }
+                AddReferencedChildren(node, depth, next);
+            }
+            (level, next) = (next, level);
+            next.Clear();
+        }
+        return reads;
+    }
+
+    /// <summary>The most nodes <see cref="Warm"/> fills the cache with: seven eighths of <see cref="Capacity"/>.</summary>
+    public int WarmLimit => Capacity - Capacity / 8;
+
+    /// <summary>The children stored by hash that start within the cached depth (embedded nodes hold no references: they are under 32 bytes).</summary>
+    private void AddReferencedChildren(TrieNode node, int depth, List<(Hash256 Hash, int Depth)> children)
+    {
+        switch (node)
+        {
+            case BranchNode branch when depth + 1 < MaxDepth:
+                foreach (var child in branch.Children)
+                    if (child is HashReferenceNode reference) children.Add((reference.Hash, depth + 1));
+                break;
+            case ExtensionNode { Child: HashReferenceNode reference } extension when depth + extension.Path.Length < MaxDepth:
+                children.Add((reference.Hash, depth + extension.Path.Length));
+                break;
         }
     }
 

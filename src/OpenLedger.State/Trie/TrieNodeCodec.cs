@@ -25,6 +25,39 @@ internal static class TrieNodeCodec
         }
     }
 
+    /// <summary>
+    /// The leaf that holds <paramref name="value"/> at the end of <paramref name="pathLeft"/>, if it is the node
+    /// stored under <paramref name="hash"/>: its RLP is built and hashed instead of read from the store. A caller that
+    /// knows a key's current value (the flat account table) saves the read of its leaf; a wrong guess (the key is
+    /// absent, the value differs, the node is a branch) gives a different hash and null, never a wrong node.
+    /// </summary>
+    public static LeafNode? TryRebuildLeaf(Hash256 hash, ReadOnlySpan<byte> pathLeft, ReadOnlySpan<byte> value)
+    {
+        var encoded = EncodeLeaf(pathLeft, value);
+        if (OpenLedger.Core.Crypto.Keccak256.Hash(encoded) != hash) return null;
+        var leaf = new LeafNode(pathLeft.ToArray(), value.ToArray());
+        leaf.MarkLoaded(encoded, hash);
+        return leaf;
+    }
+
+    /// <summary>Whether the leaf holding <paramref name="value"/> at the end of <paramref name="pathLeft"/> hashes to <paramref name="hash"/>.</summary>
+    public static bool IsLeaf(Hash256 hash, ReadOnlySpan<byte> pathLeft, ReadOnlySpan<byte> value) =>
+        OpenLedger.Core.Crypto.Keccak256.Hash(EncodeLeaf(pathLeft, value)) == hash;
+
+    /// <summary>RLP of a leaf: [hex-prefix(path, leaf flag), value], as <see cref="TrieNodeEncoder"/> writes it.</summary>
+    public static byte[] EncodeLeaf(ReadOnlySpan<byte> nibbles, ReadOnlySpan<byte> value)
+    {
+        Span<byte> compact = stackalloc byte[Nibbles.HexPrefixLength(nibbles.Length)];
+        Nibbles.EncodeHexPrefix(nibbles, isLeaf: true, compact);
+        var payload = RlpWriter.BytesLength(compact) + RlpWriter.BytesLength(value);
+        var writer = new RlpWriter(RlpWriter.HeaderLength(payload) + payload);
+        var list = writer.BeginList();
+        writer.WriteBytes(compact);
+        writer.WriteBytes(value);
+        writer.EndList(list);
+        return writer.ToArray();
+    }
+
     private static TrieNode DecodeNode(ReadOnlySpan<byte> encoded)
     {
         var outer = new RlpReader(encoded);

@@ -93,6 +93,44 @@ public class ExecutionStateCacheTests
         Assert.Equal(warm.Block.Header.StateRoot, reopened.Head.StateRoot);
     }
 
+    [Fact]
+    public void AWarmedNodeCache_HoldsOnlyStoredNodes_AndTheChainBuildsTheSameBlock()
+    {
+        var db = new MemoryStore();
+        var running = new TestChain(db, modules: Modules());
+        for (var i = 0; i < 3; i++)
+        {
+            running.Submit(running.Transfer(TestChain.Users[i], TestChain.Users[i + 1].Address, Wei.FromOpen(2)));
+            running.ProduceBlock();
+        }
+        var head = running.Chain.Head;
+        var lastCommit = running.Chain.Store.GetCommit(head.Number)!;
+        var txs = new[] { running.Transfer(TestChain.Users[4], TestChain.Users[0].Address, Wei.FromOpen(5)) };
+        var expected = running.Chain.BuildBlock(head.TimestampMs + 500, TestChain.ValidatorConsensus.Address, lastCommit, txs, []);
+
+        var reopened = Blockchain.Open(db, running.Genesis, Modules());
+        var read = reopened.WarmNodeCache();
+        Assert.True(read > 0);
+        Assert.Equal(read, reopened.NodeCache.Count);
+        Assert.True(reopened.NodeCache.Contains(head.StateRoot));
+        foreach (var hash in reopened.NodeCache.Hashes) Assert.NotNull(db.Get(DbColumn.TrieNodes, hash.Bytes));
+        // Warming again finds everything in place.
+        Assert.Equal(0, reopened.WarmNodeCache());
+        // A cancelled warm reads nothing.
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.Equal(0, Blockchain.Open(db, running.Genesis, Modules()).WarmNodeCache(cancelled.Token));
+
+        var built = reopened.BuildBlock(head.TimestampMs + 500, TestChain.ValidatorConsensus.Address, lastCommit, txs, []);
+        Assert.Equal(expected.Block.Hash, built.Block.Hash);
+        reopened.CommitBlock(built, running.SignCommit(built.Block));
+        Assert.Equal(expected.Block.Header.StateRoot, reopened.Head.StateRoot);
+        var stored = new PatriciaTrie(new KeyValueTrieNodeStore(db), reopened.Head.StateRoot);
+        var rebuilt = new PatriciaTrie(new MemoryTrieNodeStore());
+        foreach (var (key, value) in stored.Enumerate()) rebuilt.Set(key, value);
+        Assert.Equal(reopened.Head.StateRoot, rebuilt.RootHash);
+    }
+
     /// <summary>Every row of the flat table is the account the trie holds at the head (read without caches), and vice versa.</summary>
     private static void AssertFlatTableEqualsTrie(TestChain t)
     {

@@ -13,10 +13,19 @@ public sealed class ScalingBenchTests : IDisposable
     {
         var progress = new StringWriter();
         var bench = new ScalingBench(progress);
-        var execution = bench.MeasureBlockExecution(accounts: 200, transfersPerBlock: 20, blocks: 2, Path.Combine(_dir, "exec"));
+        var execution = bench.MeasureBlockExecution(accounts: 200, transfersPerBlock: 20, blocks: 2, Path.Combine(_dir, "exec"), warmUpBlocks: 1);
         Assert.Equal(200, execution.Accounts);
         Assert.Equal(2, execution.Blocks);
+        Assert.Equal(1, execution.WarmUpBlocks);
         Assert.True(execution.MedianBuildMs > 0);
+        Assert.InRange(execution.MedianBuildMs, execution.MinBuildMs, execution.MaxBuildMs);
+        // 20 senders and up to 20 recipients: the block reads their flat rows (the state cache holds the small trie).
+        Assert.InRange(execution.MedianFlatRowReads, 20, 200);
+        Assert.NotNull(execution.StateCacheWarmSeconds);
+        Assert.NotNull(execution.CompactionWaitSeconds);
+        Assert.True(execution.StateCacheNodesAfterBlocks > 0);
+        Assert.Contains("(warm-up)", progress.ToString(), StringComparison.Ordinal);
+        Assert.Contains("state cache warmed", progress.ToString(), StringComparison.Ordinal);
         Assert.True(execution.GenesisPeakRssMiB > 0);
         Assert.True(execution.ReopenPeakRssMiB > 0);
         Assert.Contains("reopened in", progress.ToString(), StringComparison.Ordinal);

@@ -70,6 +70,30 @@ public sealed class RocksDbStoreTests : KeyValueStoreContractTests
     }
 
     [Fact]
+    public void WaitingForBackgroundWork_AfterALargeWrite_EndsWithNothingRunningOrPending()
+    {
+        var random = new Random(5);
+        // Several memtables' worth in batches: flushes, and L0 files that compaction merges.
+        for (var round = 0; round < 6; round++)
+        {
+            using var batch = _store.CreateBatch();
+            for (var i = 0; i < 20_000; i++)
+            {
+                var key = new byte[32];
+                random.NextBytes(key);
+                batch.Put(DbColumn.TrieNodes, key, new byte[600]);
+            }
+            _store.Write(batch);
+        }
+        Assert.True(_store.WaitForBackgroundWork(TimeSpan.FromMinutes(2)), "RocksDB was still flushing or compacting after two minutes");
+        Assert.False(_store.HasBackgroundWork());
+        // An idle database answers at once.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.True(_store.WaitForBackgroundWork(TimeSpan.Zero));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public void Open_CreatesMissingDirectories()
     {
         var nested = _directory.Sub(Path.Combine("a", "b", "c"));
