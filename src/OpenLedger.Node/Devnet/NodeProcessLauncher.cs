@@ -22,23 +22,6 @@ public static class NodeProcessLauncher
     };
 
     /// <summary>
-    /// Runtime settings for a devnet of several validators: <see cref="SharedMachineRuntimeSettings"/> and tiered
-    /// compilation off, so each method is compiled once, optimized, instead of quickly first and again (plus
-    /// on-stack replacement of its loops) once it is hot. With more node processes than cores there is no idle core for
-    /// the background re-compilation; in 20,000-transfer bursts on a fresh four-validator devnet on two cores the nodes
-    /// used 0.83-1.04 ms of CPU per transfer instead of 1.42-1.68 (docs/performance.md, session 5), at about the same
-    /// CPU until ready and 10 s after. A one-validator devnet keeps the tiered defaults.
-    /// </summary>
-    public static readonly IReadOnlyDictionary<string, string> SeveralNodesRuntimeSettings = new Dictionary<string, string>(SharedMachineRuntimeSettings)
-    {
-        ["DOTNET_TieredCompilation"] = "0",
-    };
-
-    /// <summary>The runtime settings for the validators of a devnet of <paramref name="validators"/>.</summary>
-    public static IReadOnlyDictionary<string, string> RuntimeSettingsFor(int validators) =>
-        validators > 1 ? SeveralNodesRuntimeSettings : SharedMachineRuntimeSettings;
-
-    /// <summary>
     /// Starts `openledger node <paramref name="arguments"/>`, with <paramref name="environment"/> added to the child's
     /// environment where the parent has not set the same variable; the caller disposes the returned log writer.
     /// </summary>
