@@ -21,24 +21,46 @@ public sealed record Block
 
     public ulong Number => Header.Number;
 
+    /// <summary>
+    /// RLP [header, [transactions], lastCommit, [evidence]]. Every length is known before writing, so a full block
+    /// (~300 KB, a large-object-heap array) is written once into an array of its exact size: no regrowth, no moving
+    /// payloads to make room for list headers, no final copy.
+    /// </summary>
     public byte[] Encode()
     {
-        var writer = new RlpWriter(1024 + Transactions.Sum(t => t.EncodedLength + 4));
-        var start = writer.BeginList();
-        Header.Encode(writer);
-        var txs = writer.BeginList();
+        var header = new RlpWriter(1024);
+        Header.Encode(header);
+        var lastCommit = new RlpWriter(256);
+        LastCommit.Encode(lastCommit);
+        var transactions = TransactionsPayloadLength();
+        var evidence = Evidence.Select(e => e.Encode()).ToArray();
+        var evidenceLength = evidence.Sum(e => RlpWriter.BytesLength(e));
+        var payload = header.Length + RlpWriter.HeaderLength(transactions) + transactions + lastCommit.Length +
+                      RlpWriter.HeaderLength(evidenceLength) + evidenceLength;
+        var encoded = new byte[RlpWriter.HeaderLength(payload) + payload];
+        var writer = new RlpWriter(encoded);
+        writer.WriteListHeader(payload);
+        writer.WriteEncoded(header.WrittenSpan);
+        writer.WriteListHeader(transactions);
         foreach (var tx in Transactions)
         {
             if (tx.Type == TxType.Legacy) writer.WriteEncoded(tx.Encoded);
             else writer.WriteBytes(tx.Encoded);
         }
-        writer.EndList(txs);
-        LastCommit.Encode(writer);
-        var evidence = writer.BeginList();
-        foreach (var e in Evidence) writer.WriteBytes(e.Encode());
-        writer.EndList(evidence);
-        writer.EndList(start);
-        return writer.ToArray();
+        writer.WriteEncoded(lastCommit.WrittenSpan);
+        writer.WriteListHeader(evidenceLength);
+        foreach (var e in evidence) writer.WriteBytes(e);
+        if (writer.Length != encoded.Length)
+            throw new InvalidOperationException($"block {Number} encoded to {writer.Length} bytes, {encoded.Length} were computed");
+        return encoded;
+    }
+
+    private int TransactionsPayloadLength()
+    {
+        var length = 0;
+        foreach (var tx in Transactions)
+            length += tx.Type == TxType.Legacy ? tx.EncodedLength : RlpWriter.BytesLength(tx.Encoded);
+        return length;
     }
 
     /// <summary>
@@ -50,9 +72,7 @@ public sealed record Block
         var parts = new RlpWriter(1024);
         Header.Encode(parts);
         LastCommit.Encode(parts);
-        var transactions = 0;
-        foreach (var tx in Transactions)
-            transactions += tx.Type == TxType.Legacy ? tx.EncodedLength : RlpWriter.BytesLength(tx.Encoded);
+        var transactions = TransactionsPayloadLength();
         var evidence = 0;
         foreach (var e in Evidence) evidence += RlpWriter.BytesLength(e.Encode());
         var payload = parts.Length + RlpWriter.HeaderLength(transactions) + transactions + RlpWriter.HeaderLength(evidence) + evidence;

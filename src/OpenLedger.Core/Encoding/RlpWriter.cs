@@ -17,6 +17,15 @@ public sealed class RlpWriter
         _buffer = new byte[Math.Max(16, capacity)];
     }
 
+    /// <summary>
+    /// Writes into <paramref name="buffer"/> from its start (a rented or exactly sized array); if it is too small the
+    /// writer moves to a larger array of its own, so check <see cref="Length"/> before relying on the buffer's content.
+    /// </summary>
+    public RlpWriter(byte[] buffer)
+    {
+        _buffer = buffer;
+    }
+
     public int Length => _length;
 
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
@@ -75,6 +84,13 @@ public sealed class RlpWriter
     }
 
     public void WriteBool(bool value) => WriteUInt64(value ? 1UL : 0UL);
+
+    /// <summary>
+    /// Writes the header of a list whose payload length is known in advance; the caller then writes exactly that many
+    /// bytes of items. Unlike <see cref="BeginList"/>/<see cref="EndList"/> nothing is moved afterwards, which matters
+    /// for payloads of hundreds of kilobytes (a full block, its receipts).
+    /// </summary>
+    public void WriteListHeader(int payloadLength) => WriteHeader(0xc0, payloadLength);
 
     /// <summary>Marks the start of a list; pass the returned token to <see cref="EndList"/>.</summary>
     public int BeginList() => _length;

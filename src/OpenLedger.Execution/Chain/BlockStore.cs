@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using OpenLedger.Core.Chain;
 using OpenLedger.Core.Encoding;
@@ -75,19 +76,28 @@ public sealed class BlockStore(IKeyValueStore db)
         batch.Put(DbColumn.Headers, hash.Bytes, block.Header.Encode());
         batch.Put(DbColumn.Blocks, hash.Bytes, encodedBlock);
         batch.Put(DbColumn.BlockNumbers, NumberKey(block.Number), hash.Bytes);
-        // Sized exactly: a full block's receipts are about a megabyte, and regrowing that buffer is what it would cost.
+        // A full block's receipts are about a megabyte and the batch copies them: the list is written once, header
+        // first, into a pooled buffer rather than a fresh large-object array per block (each of those brings a
+        // gen-2 collection closer).
         var encodedReceipts = new byte[receipts.Count][];
-        var size = 16;
+        var payload = 0;
         for (var i = 0; i < receipts.Count; i++)
         {
             encodedReceipts[i] = receiptEncodings is null ? receipts[i].EncodeStorage() : receipts[i].EncodeStorage(receiptEncodings[i]);
-            size += encodedReceipts[i].Length + 5;
+            payload += RlpWriter.BytesLength(encodedReceipts[i]);
         }
-        var writer = new RlpWriter(size);
-        var start = writer.BeginList();
-        foreach (var receipt in encodedReceipts) writer.WriteBytes(receipt);
-        writer.EndList(start);
-        batch.Put(DbColumn.Receipts, hash.Bytes, writer.WrittenSpan);
+        var rented = ArrayPool<byte>.Shared.Rent(RlpWriter.HeaderLength(payload) + payload);
+        try
+        {
+            var writer = new RlpWriter(rented);
+            writer.WriteListHeader(payload);
+            foreach (var receipt in encodedReceipts) writer.WriteBytes(receipt);
+            batch.Put(DbColumn.Receipts, hash.Bytes, writer.WrittenSpan);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
         var location = new RlpWriter(16);
         for (var i = 0; i < block.Transactions.Count; i++)
         {
