@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using OpenLedger.Core.Chain;
 using OpenLedger.Core.Encoding;
@@ -17,6 +16,8 @@ namespace OpenLedger.Execution.Chain;
 public sealed class BlockStore(IKeyValueStore db)
 {
     private static readonly byte[] HeadKey = "head"u8.ToArray();
+    private readonly Lock _receiptsBufferGate = new();
+    private byte[] _receiptsBuffer = [];
 
     public IKeyValueStore Database => db;
 
@@ -77,8 +78,8 @@ public sealed class BlockStore(IKeyValueStore db)
         batch.Put(DbColumn.Blocks, hash.Bytes, encodedBlock);
         batch.Put(DbColumn.BlockNumbers, NumberKey(block.Number), hash.Bytes);
         // A full block's receipts are about a megabyte and the batch copies them: the list is written once, header
-        // first, into a pooled buffer rather than a fresh large-object array per block (each of those brings a
-        // gen-2 collection closer).
+        // first, into a buffer this store keeps for the purpose rather than a fresh large-object array per block (each
+        // of those brings a gen-2 collection closer; the shared ArrayPool does not keep arrays this large around).
         var encodedReceipts = new byte[receipts.Count][];
         var payload = 0;
         for (var i = 0; i < receipts.Count; i++)
@@ -86,17 +87,14 @@ public sealed class BlockStore(IKeyValueStore db)
             encodedReceipts[i] = receiptEncodings is null ? receipts[i].EncodeStorage() : receipts[i].EncodeStorage(receiptEncodings[i]);
             payload += RlpWriter.BytesLength(encodedReceipts[i]);
         }
-        var rented = ArrayPool<byte>.Shared.Rent(RlpWriter.HeaderLength(payload) + payload);
-        try
+        var length = RlpWriter.HeaderLength(payload) + payload;
+        lock (_receiptsBufferGate)
         {
-            var writer = new RlpWriter(rented);
+            if (_receiptsBuffer.Length < length) _receiptsBuffer = new byte[Math.Max(length, _receiptsBuffer.Length * 2)];
+            var writer = new RlpWriter(_receiptsBuffer);
             writer.WriteListHeader(payload);
             foreach (var receipt in encodedReceipts) writer.WriteBytes(receipt);
             batch.Put(DbColumn.Receipts, hash.Bytes, writer.WrittenSpan);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
         }
         var location = new RlpWriter(16);
         for (var i = 0; i < block.Transactions.Count; i++)
