@@ -61,6 +61,18 @@ public interface INodeBackend
         return results;
     }
 
+    /// <summary>
+    /// Stage one of admitting a burst: the work that needs no mempool lock and no ordering (decoding, sender recovery
+    /// on all cores). A client stream prepares its next burst while the previous one is in
+    /// <see cref="SubmitPreparedAsync"/>, so the serial admission and the parallel recovery overlap. The default
+    /// prepares nothing.
+    /// </summary>
+    PreparedSubmission PrepareSubmission(IReadOnlyList<ReadOnlyMemory<byte>> rawTransactions) => new(rawTransactions);
+
+    /// <summary>Stage two: admits a prepared burst in order, one result per transaction, as <see cref="SubmitTransactionsAsync"/> would.</summary>
+    ValueTask<IReadOnlyList<SubmitResult>> SubmitPreparedAsync(PreparedSubmission prepared, CancellationToken cancellationToken) =>
+        SubmitTransactionsAsync(prepared.RawTransactions, cancellationToken);
+
     /// <summary>Runs a call against the state after <paramref name="blockNumber"/> (null: latest) and discards the changes.</summary>
     CallResult Call(CallRequest request, ulong? blockNumber);
 

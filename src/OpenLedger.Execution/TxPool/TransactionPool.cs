@@ -150,13 +150,20 @@ public sealed class TransactionPool
     }
 
     /// <summary>
+    /// The expensive half of admitting a batch, without the pool's lock: recovers and caches the senders on all cores,
+    /// so a later <see cref="AddBatch"/> (or <see cref="Add"/>) of the same transactions finds them. An RPC stream
+    /// recovers its next burst this way while the previous burst is being admitted.
+    /// </summary>
+    public void RecoverSenders(IReadOnlyList<Transaction> transactions) => _senders.RecoverAll(transactions);
+
+    /// <summary>
     /// Admits a batch (a client stream, a burst of gossip): senders are recovered in parallel on all cores first,
     /// then each transaction is admitted in order exactly as <see cref="Add"/> would. One result per transaction,
     /// null for accepted. Each sender's head account is read once per batch.
     /// </summary>
     public TxPoolRejection?[] AddBatch(IReadOnlyList<Transaction> transactions, IAccountReader state)
     {
-        _senders.RecoverAll(transactions);
+        RecoverSenders(transactions);
         var accounts = new BatchAccountReader(state);
         var results = new TxPoolRejection?[transactions.Count];
         for (var i = 0; i < transactions.Count; i++) results[i] = Add(transactions[i], accounts);

@@ -119,42 +119,63 @@ public sealed class ChainBackend : INodeBackend
     }
 
     /// <summary>A client stream's burst: decoded, senders recovered on all cores, then admitted in order.</summary>
-    public ValueTask<IReadOnlyList<SubmitResult>> SubmitTransactionsAsync(IReadOnlyList<ReadOnlyMemory<byte>> rawTransactions, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<SubmitResult>> SubmitTransactionsAsync(IReadOnlyList<ReadOnlyMemory<byte>> rawTransactions, CancellationToken cancellationToken) =>
+        SubmitPreparedAsync(PrepareSubmission(rawTransactions), cancellationToken);
+
+    /// <summary>Decodes the burst and recovers its senders into the pool's sender cache; the pool itself is not touched.</summary>
+    public PreparedSubmission PrepareSubmission(IReadOnlyList<ReadOnlyMemory<byte>> rawTransactions)
     {
-        var results = new SubmitResult[rawTransactions.Count];
+        var burst = new DecodedBurst(rawTransactions.Count);
+        for (var i = 0; i < rawTransactions.Count; i++)
+        {
+            try
+            {
+                burst.Transactions.Add(Transaction.Decode(rawTransactions[i].Span));
+                burst.Positions.Add(i);
+            }
+            catch (FormatException e)
+            {
+                burst.Results[i] = SubmitResult.Reject(TxRejectionReason.Malformed, e.Message);
+            }
+        }
+        // A syncing node refuses the burst at admission anyway: no point recovering it.
+        if (SyncingRejection() is null) _pool.RecoverSenders(burst.Transactions);
+        return new PreparedSubmission(rawTransactions, burst);
+    }
+
+    public ValueTask<IReadOnlyList<SubmitResult>> SubmitPreparedAsync(PreparedSubmission prepared, CancellationToken cancellationToken)
+    {
+        var burst = prepared.BackendState as DecodedBurst ?? (DecodedBurst)PrepareSubmission(prepared.RawTransactions).BackendState!;
+        var results = burst.Results;
         // The same rule as a single submission, so a JSON-RPC batch is refused exactly when its requests one by one would be.
         if (SyncingRejection() is { } syncing)
         {
             Array.Fill(results, syncing);
             return ValueTask.FromResult<IReadOnlyList<SubmitResult>>(results);
         }
-        var decoded = new List<Transaction>(rawTransactions.Count);
-        var positions = new List<int>(rawTransactions.Count);
-        for (var i = 0; i < rawTransactions.Count; i++)
+        var rejections = _pool.AddBatch(burst.Transactions, _chain.HeadAccounts);
+        for (var k = 0; k < burst.Transactions.Count; k++)
         {
-            try
-            {
-                decoded.Add(Transaction.Decode(rawTransactions[i].Span));
-                positions.Add(i);
-            }
-            catch (FormatException e)
-            {
-                results[i] = SubmitResult.Reject(TxRejectionReason.Malformed, e.Message);
-            }
-        }
-        var rejections = _pool.AddBatch(decoded, _chain.HeadAccounts);
-        for (var k = 0; k < decoded.Count; k++)
-        {
-            var tx = decoded[k];
+            var tx = burst.Transactions[k];
             if (rejections[k] is { } rejection)
             {
-                results[positions[k]] = SubmitResult.Reject(Map(rejection.Code), rejection.Message, tx.Hash);
+                results[burst.Positions[k]] = SubmitResult.Reject(Map(rejection.Code), rejection.Message, tx.Hash);
                 continue;
             }
             TransactionAccepted?.Invoke(tx);
-            results[positions[k]] = SubmitResult.Accept(tx.Hash);
+            results[burst.Positions[k]] = SubmitResult.Accept(tx.Hash);
         }
         return ValueTask.FromResult<IReadOnlyList<SubmitResult>>(results);
+    }
+
+    /// <summary>A prepared burst: the transactions that decoded (with their places in the burst) and the refusals so far.</summary>
+    private sealed class DecodedBurst(int count)
+    {
+        public List<Transaction> Transactions { get; } = new(count);
+
+        public List<int> Positions { get; } = new(count);
+
+        public SubmitResult[] Results { get; } = new SubmitResult[count];
     }
 
     public CallResult Call(CallRequest request, ulong? blockNumber)

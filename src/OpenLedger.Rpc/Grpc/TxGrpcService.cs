@@ -24,22 +24,25 @@ public sealed class TxGrpcService(INodeBackend backend, RpcOptions options, IHos
     /// <summary>
     /// Reads the client stream in bursts: whatever has already arrived (up to <see cref="MaxBurst"/>) is admitted
     /// together, so the backend can recover the senders in parallel; when the stream has nothing more buffered, the
-    /// burst so far is admitted before waiting. Results are counted in stream order.
+    /// burst so far is handed on before waiting. Bursts are admitted in stream order, each overlapping the preparation
+    /// of the next (<see cref="StreamAdmission"/>); results are counted in stream order.
     /// </summary>
     public override async Task<BroadcastStreamResponse> BroadcastStream(IAsyncStreamReader<BroadcastRequest> requestStream, ServerCallContext context)
     {
         var summary = new BroadcastStreamResponse();
-        var burst = new List<ReadOnlyMemory<byte>>(MaxBurst);
         var ct = context.CancellationToken;
+        var admission = new StreamAdmission(backend, results => CountAll(summary, results), ct);
+        var burst = new List<ReadOnlyMemory<byte>>(MaxBurst);
         while (true)
         {
             var next = requestStream.MoveNext(ct);
-            if (!next.IsCompleted && burst.Count > 0) await AdmitBurstAsync(burst, summary, ct);
+            if (!next.IsCompleted && burst.Count > 0) await HandOnAsync(admission, burst);
             if (!await next) break;
             burst.Add(requestStream.Current.RawTransaction.Memory);
-            if (burst.Count >= MaxBurst) await AdmitBurstAsync(burst, summary, ct);
+            if (burst.Count >= MaxBurst) await HandOnAsync(admission, burst);
         }
-        if (burst.Count > 0) await AdmitBurstAsync(burst, summary, ct);
+        if (burst.Count > 0) await HandOnAsync(admission, burst);
+        await admission.CompleteAsync();
         return summary;
     }
 
@@ -49,28 +52,31 @@ public sealed class TxGrpcService(INodeBackend backend, RpcOptions options, IHos
     public override async Task<BroadcastStreamResponse> BroadcastBatches(IAsyncStreamReader<BroadcastBatchRequest> requestStream, ServerCallContext context)
     {
         var summary = new BroadcastStreamResponse();
-        var burst = new List<ReadOnlyMemory<byte>>(MaxBurst);
         var ct = context.CancellationToken;
+        var admission = new StreamAdmission(backend, results => CountAll(summary, results), ct);
+        var burst = new List<ReadOnlyMemory<byte>>(MaxBurst);
         while (await requestStream.MoveNext(ct))
         {
             foreach (var raw in requestStream.Current.RawTransactions)
             {
                 burst.Add(raw.Memory);
-                if (burst.Count >= MaxBurst) await AdmitBurstAsync(burst, summary, ct);
+                if (burst.Count >= MaxBurst) await HandOnAsync(admission, burst);
             }
-            if (burst.Count > 0) await AdmitBurstAsync(burst, summary, ct);
+            if (burst.Count > 0) await HandOnAsync(admission, burst);
         }
+        await admission.CompleteAsync();
         return summary;
     }
 
-    private async Task AdmitBurstAsync(List<ReadOnlyMemory<byte>> burst, BroadcastStreamResponse summary, CancellationToken ct)
+    private static async Task HandOnAsync(StreamAdmission admission, List<ReadOnlyMemory<byte>> burst)
     {
-        var nonEmpty = burst.Where(raw => !raw.IsEmpty).ToList();
-        var admitted = nonEmpty.Count == 0 ? [] : await backend.SubmitTransactionsAsync(nonEmpty, ct);
-        var k = 0;
-        foreach (var raw in burst)
-            Count(summary, raw.IsEmpty ? SubmitResult.Reject(TxRejectionReason.Malformed, "empty raw_transaction") : admitted[k++]);
+        await admission.AddAsync(burst);
         burst.Clear();
+    }
+
+    private static void CountAll(BroadcastStreamResponse summary, IReadOnlyList<SubmitResult> results)
+    {
+        foreach (var result in results) Count(summary, result);
     }
 
     private static void Count(BroadcastStreamResponse summary, SubmitResult result)
