@@ -28,7 +28,14 @@ public sealed record BenchReport
     public required int Blocks { get; init; }
     public required double TxPerBlock { get; init; }
     public double? NodePeakRssMiB { get; init; }
+    /// <summary>
+    /// The one-core recovery yardstick: the mean of <see cref="RecoverPerSecBefore"/> and <see cref="RecoverPerSecAfter"/>,
+    /// two 2-second samples taken just before the load and just after it, so a host that speeds up or slows down during
+    /// the run moves the yardstick with the node.
+    /// </summary>
     public required double RecoverPerSecOneCore { get; init; }
+    public required double RecoverPerSecBefore { get; init; }
+    public required double RecoverPerSecAfter { get; init; }
     /// <summary>committedTxPerSec / recoverPerSecOneCore: the fraction of one core's signature-recovery limit reached.</summary>
     public required double Ratio { get; init; }
     public required int Committed { get; init; }

@@ -79,6 +79,10 @@ public sealed class BenchProcessTests
         var committedPerSec = report.GetProperty("committedTxPerSec").GetDouble();
         var recoverPerSec = report.GetProperty("recoverPerSecOneCore").GetDouble();
         Assert.True(committedPerSec > 0 && recoverPerSec > 0, $"rates must be positive: {report}");
+        var before = report.GetProperty("recoverPerSecBefore").GetDouble();
+        var after = report.GetProperty("recoverPerSecAfter").GetDouble();
+        Assert.True(before > 0 && after > 0, $"both yardstick samples must be positive: {report}");
+        Assert.Equal((before + after) / 2, recoverPerSec, tolerance: 1);
         Assert.True(report.GetProperty("submitTxPerSec").GetDouble() > 0);
         Assert.InRange(report.GetProperty("ratio").GetDouble(), 0.0001, 100);
         Assert.Equal(committedPerSec / recoverPerSec, report.GetProperty("ratio").GetDouble(), tolerance: 0.001);
