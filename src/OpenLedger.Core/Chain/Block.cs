@@ -28,55 +28,51 @@ public sealed record Block
     /// </summary>
     public byte[] Encode()
     {
-        var header = new RlpWriter(1024);
-        Header.Encode(header);
-        var lastCommit = new RlpWriter(256);
-        LastCommit.Encode(lastCommit);
-        var transactions = TransactionsPayloadLength();
-        var evidence = Evidence.Select(e => e.Encode()).ToArray();
-        var evidenceLength = evidence.Sum(e => RlpWriter.BytesLength(e));
-        var payload = header.Length + RlpWriter.HeaderLength(transactions) + transactions + lastCommit.Length +
-                      RlpWriter.HeaderLength(evidenceLength) + evidenceLength;
-        var encoded = new byte[RlpWriter.HeaderLength(payload) + payload];
+        var layout = Layout();
+        var encoded = new byte[layout.Length];
         var writer = new RlpWriter(encoded);
-        writer.WriteListHeader(payload);
-        writer.WriteEncoded(header.WrittenSpan);
-        writer.WriteListHeader(transactions);
+        writer.WriteListHeader(layout.Payload);
+        writer.WriteEncoded(layout.Header.WrittenSpan);
+        writer.WriteListHeader(layout.TransactionsLength);
         foreach (var tx in Transactions)
         {
             if (tx.Type == TxType.Legacy) writer.WriteEncoded(tx.Encoded);
             else writer.WriteBytes(tx.Encoded);
         }
-        writer.WriteEncoded(lastCommit.WrittenSpan);
-        writer.WriteListHeader(evidenceLength);
-        foreach (var e in evidence) writer.WriteBytes(e);
+        writer.WriteEncoded(layout.LastCommit.WrittenSpan);
+        writer.WriteListHeader(layout.EvidenceLength);
+        foreach (var e in layout.Evidence) writer.WriteBytes(e);
         if (writer.Length != encoded.Length)
             throw new InvalidOperationException($"block {Number} encoded to {writer.Length} bytes, {encoded.Length} were computed");
         return encoded;
-    }
-
-    private int TransactionsPayloadLength()
-    {
-        var length = 0;
-        foreach (var tx in Transactions)
-            length += tx.Type == TxType.Legacy ? tx.EncodedLength : RlpWriter.BytesLength(tx.Encoded);
-        return length;
     }
 
     /// <summary>
     /// The length of <see cref="Encode"/>, without building the transactions part (RPC reports every committed block's
     /// size to subscribers; a full block is ~300 KB).
     /// </summary>
-    public int EncodedLength()
+    public int EncodedLength() => Layout().Length;
+
+    /// <summary>The parts of the encoding that are not the transactions, and every list's payload length.</summary>
+    private EncodingLayout Layout()
     {
-        var parts = new RlpWriter(1024);
-        Header.Encode(parts);
-        LastCommit.Encode(parts);
-        var transactions = TransactionsPayloadLength();
-        var evidence = 0;
-        foreach (var e in Evidence) evidence += RlpWriter.BytesLength(e.Encode());
-        var payload = parts.Length + RlpWriter.HeaderLength(transactions) + transactions + RlpWriter.HeaderLength(evidence) + evidence;
-        return RlpWriter.HeaderLength(payload) + payload;
+        var header = new RlpWriter(1024);
+        Header.Encode(header);
+        var lastCommit = new RlpWriter(256);
+        LastCommit.Encode(lastCommit);
+        var transactions = 0;
+        foreach (var tx in Transactions)
+            transactions += tx.Type == TxType.Legacy ? tx.EncodedLength : RlpWriter.BytesLength(tx.Encoded);
+        var evidence = Evidence.Select(e => e.Encode()).ToArray();
+        var evidenceLength = evidence.Sum(e => RlpWriter.BytesLength(e));
+        var payload = header.Length + RlpWriter.HeaderLength(transactions) + transactions + lastCommit.Length +
+                      RlpWriter.HeaderLength(evidenceLength) + evidenceLength;
+        return new EncodingLayout(header, lastCommit, transactions, evidence, evidenceLength, payload);
+    }
+
+    private sealed record EncodingLayout(RlpWriter Header, RlpWriter LastCommit, int TransactionsLength, byte[][] Evidence, int EvidenceLength, int Payload)
+    {
+        public int Length => RlpWriter.HeaderLength(Payload) + Payload;
     }
 
     public static Block Decode(ReadOnlySpan<byte> encoded)
