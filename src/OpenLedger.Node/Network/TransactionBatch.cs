@@ -24,12 +24,12 @@ public static class TransactionBatch
             throw new ArgumentException($"a batch holds 1 to {MaxTransactions} transactions, not {transactions.Count}", nameof(transactions));
         var payload = 0;
         foreach (var tx in transactions) payload += RlpWriter.BytesLength(tx);
-        var writer = new RlpWriter(RlpWriter.HeaderLength(payload) + payload);
-        var list = writer.BeginList();
+        var encoded = new byte[RlpWriter.HeaderLength(payload) + payload];
+        if (encoded.Length > MaxBytes) throw new ArgumentException($"the batch is {encoded.Length} bytes, more than {MaxBytes}", nameof(transactions));
+        var writer = new RlpWriter(encoded);
+        writer.WriteListHeader(payload);
         foreach (var tx in transactions) writer.WriteBytes(tx);
-        writer.EndList(list);
-        if (writer.Length > MaxBytes) throw new ArgumentException($"the batch is {writer.Length} bytes, more than {MaxBytes}", nameof(transactions));
-        return writer.ToArray();
+        return encoded;
     }
 
     /// <summary>Whether a batch of <paramref name="count"/> transactions whose raw encodings total <paramref name="payloadBytes"/> (RLP string headers included) is within the limits.</summary>

@@ -44,18 +44,21 @@ internal static class TrieNodeCodec
     public static bool IsLeaf(Hash256 hash, ReadOnlySpan<byte> pathLeft, ReadOnlySpan<byte> value) =>
         OpenLedger.Core.Crypto.Keccak256.Hash(EncodeLeaf(pathLeft, value)) == hash;
 
-    /// <summary>RLP of a leaf: [hex-prefix(path, leaf flag), value], as <see cref="TrieNodeEncoder"/> writes it.</summary>
+    /// <summary>
+    /// RLP of a leaf: [hex-prefix(path, leaf flag), value]. The one leaf encoding: <see cref="TrieNodeEncoder"/> uses it
+    /// for changed leaves and <see cref="TryRebuildLeaf"/> for known ones, so a rebuilt leaf hashes as a stored one.
+    /// </summary>
     public static byte[] EncodeLeaf(ReadOnlySpan<byte> nibbles, ReadOnlySpan<byte> value)
     {
         Span<byte> compact = stackalloc byte[Nibbles.HexPrefixLength(nibbles.Length)];
         Nibbles.EncodeHexPrefix(nibbles, isLeaf: true, compact);
         var payload = RlpWriter.BytesLength(compact) + RlpWriter.BytesLength(value);
-        var writer = new RlpWriter(RlpWriter.HeaderLength(payload) + payload);
-        var list = writer.BeginList();
+        var encoded = new byte[RlpWriter.HeaderLength(payload) + payload];
+        var writer = new RlpWriter(encoded);
+        writer.WriteListHeader(payload);
         writer.WriteBytes(compact);
         writer.WriteBytes(value);
-        writer.EndList(list);
-        return writer.ToArray();
+        return encoded;
     }
 
     private static TrieNode DecodeNode(ReadOnlySpan<byte> encoded)

@@ -4,7 +4,8 @@ namespace OpenLedger.State.Trie;
 
 /// <summary>
 /// Encodes changed nodes bottom-up. Children are always encoded before their parent, so one writer is
-/// reused for every node; each node keeps its own copy of the result.
+/// reused for every branch and extension; each node keeps its own copy of the result. Leaves use
+/// <see cref="TrieNodeCodec.EncodeLeaf"/>, the encoding a leaf rebuilt from a known value must match.
 /// </summary>
 internal sealed class TrieNodeEncoder
 {
@@ -17,17 +18,13 @@ internal sealed class TrieNodeEncoder
         switch (node)
         {
             case LeafNode leaf:
-                _writer.Reset();
-                var leafList = _writer.BeginList();
-                WritePath(leaf.Path, isLeaf: true);
-                _writer.WriteBytes(leaf.Value);
-                _writer.EndList(leafList);
-                break;
+                node.Encoded = TrieNodeCodec.EncodeLeaf(leaf.Path, leaf.Value);
+                return;
             case ExtensionNode extension:
                 EnsureEncoded(extension.Child);
                 _writer.Reset();
                 var extensionList = _writer.BeginList();
-                WritePath(extension.Path, isLeaf: false);
+                WriteExtensionPath(extension.Path);
                 WriteReference(extension.Child);
                 _writer.EndList(extensionList);
                 break;
@@ -48,10 +45,10 @@ internal sealed class TrieNodeEncoder
     public static bool IsReferencedByHash(TrieNode node) =>
         node is HashReferenceNode || node.Encoded!.Length > MaxEmbeddedLength;
 
-    private void WritePath(byte[] nibbles, bool isLeaf)
+    private void WriteExtensionPath(byte[] nibbles)
     {
         Span<byte> compact = stackalloc byte[Nibbles.HexPrefixLength(nibbles.Length)];
-        Nibbles.EncodeHexPrefix(nibbles, isLeaf, compact);
+        Nibbles.EncodeHexPrefix(nibbles, isLeaf: false, compact);
         _writer.WriteBytes(compact);
     }
 
