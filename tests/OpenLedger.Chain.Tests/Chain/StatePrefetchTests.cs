@@ -20,7 +20,7 @@ public class StatePrefetchTests
     public void PrefetchedAccounts_ReadAndApplyLikeThePlainTrie_WithoutFurtherDatabaseReads(int seed)
     {
         var random = new Random(seed);
-        var db = new CountingStore(new MemoryStore());
+        var db = new CountingKeyValueStore(new MemoryStore());
         using var chain = new TestChain(db);
         var created = Enumerable.Range(0, 40).Select(i => Address.FromUInt64((ulong)(0x7000 + random.Next(1_000_000)))).Distinct().ToList();
         for (var height = 0; height < 3; height++)
@@ -51,10 +51,10 @@ public class StatePrefetchTests
         var noStorage = new Dictionary<(Address, Hash256), byte[]>();
         var expectedRoot = plain.Apply(changes, noStorage);
 
-        var readsBefore = db.Reads;
+        var readsBefore = db.TotalReads;
         Assert.Equal(expected, addresses.Select(prefetched.GetStateAccount).ToList());
         var prefetchedRoot = prefetched.Apply(changes, noStorage);
-        Assert.Equal(readsBefore, db.Reads);
+        Assert.Equal(readsBefore, db.TotalReads);
         Assert.Equal(expectedRoot, prefetchedRoot);
     }
 
@@ -77,38 +77,5 @@ public class StatePrefetchTests
         // Apply right away: it meets the prefetch somewhere in the middle and stops it.
         var prefetchedRoot = prefetched.Apply(changes, noStorage);
         Assert.Equal(new TrieStateBackend(nodes, root).Apply(changes, noStorage), prefetchedRoot);
-    }
-
-    /// <summary>Counts reads per column.</summary>
-    private sealed class CountingStore(IKeyValueStore inner) : IKeyValueStore
-    {
-        private readonly int[] _reads = new int[Enum.GetValues<DbColumn>().Length];
-
-        // Read after the prefetch task was waited for (or from the test's own thread), so plain reads see every increment.
-        public int Reads => _reads.Sum();
-
-        public byte[]? Get(DbColumn column, ReadOnlySpan<byte> key)
-        {
-            Interlocked.Increment(ref _reads[(int)column]);
-            return inner.Get(column, key);
-        }
-
-        public bool Contains(DbColumn column, ReadOnlySpan<byte> key)
-        {
-            Interlocked.Increment(ref _reads[(int)column]);
-            return inner.Contains(column, key);
-        }
-
-        public void Put(DbColumn column, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool sync = false) => inner.Put(column, key, value, sync);
-
-        public void Delete(DbColumn column, ReadOnlySpan<byte> key, bool sync = false) => inner.Delete(column, key, sync);
-
-        public IWriteBatch CreateBatch() => inner.CreateBatch();
-
-        public void Write(IWriteBatch batch, bool sync = false) => inner.Write(batch, sync);
-
-        public IEnumerable<(byte[] Key, byte[] Value)> Iterate(DbColumn column, byte[]? prefix = null) => inner.Iterate(column, prefix);
-
-        public void Dispose() => inner.Dispose();
     }
 }

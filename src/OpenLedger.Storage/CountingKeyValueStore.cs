@@ -1,11 +1,9 @@
-using OpenLedger.Storage;
-
-namespace OpenLedger.Node.Bench;
+namespace OpenLedger.Storage;
 
 /// <summary>
-/// A store that counts point reads per column on their way to the real one, so that the scaling bench can report
-/// how many trie nodes and flat rows a block read from the database (what grows with the number of accounts).
-/// Everything else is passed through unchanged.
+/// A store that counts point reads per column on their way to the real one: the scaling bench reports how many trie
+/// nodes and flat rows a block read from the database (what grows with the number of accounts), and tests check that
+/// work was served from memory. Everything else is passed through unchanged. Thread-safe as the inner store is.
 /// </summary>
 public sealed class CountingKeyValueStore(IKeyValueStore inner) : IKeyValueStore
 {
@@ -15,6 +13,17 @@ public sealed class CountingKeyValueStore(IKeyValueStore inner) : IKeyValueStore
 
     /// <summary>Point reads (<see cref="Get"/> and <see cref="Contains"/>) of <paramref name="column"/> so far.</summary>
     public long Reads(DbColumn column) => Interlocked.Read(ref _reads[(int)column]);
+
+    /// <summary>Point reads of every column so far.</summary>
+    public long TotalReads
+    {
+        get
+        {
+            long total = 0;
+            for (var i = 0; i < _reads.Length; i++) total += Interlocked.Read(ref _reads[i]);
+            return total;
+        }
+    }
 
     public byte[]? Get(DbColumn column, ReadOnlySpan<byte> key)
     {
