@@ -25,6 +25,7 @@ public sealed class SoloBlockPacingTests
     private static readonly PrivateKey Operator = Key("operator");
     private static readonly PrivateKey Consensus = Key("consensus");
     private static readonly PrivateKey[] Users = Enumerable.Range(0, 4).Select(i => Key($"user-{i}")).ToArray();
+    private static readonly Address Sink = new(Keccak256.HashToArray("sink"u8)[12..]);
 
     [Fact]
     public async Task Produces_blocks_back_to_back_while_a_full_block_waits_then_waits_for_the_interval()
@@ -32,17 +33,9 @@ public sealed class SoloBlockPacingTests
         var (genesis, chain, pool) = NewChain();
 
         // 2 full blocks + 2 transfers: 12 transfers from 4 senders.
-        var sink = new Address(Keccak256.HashToArray("sink"u8)[12..]);
         for (ulong nonce = 0; nonce < 3; nonce++)
             foreach (var user in Users)
-            {
-                var tx = TransactionSigner.Sign(new UnsignedTransaction
-                {
-                    Type = TxType.DynamicFee, ChainId = genesis.ChainId, Nonce = nonce, MaxPriorityFeePerGas = Wei.PerGwei,
-                    MaxFeePerGas = 100 * Wei.PerGwei, GasLimit = 21_000, To = sink, Value = 1,
-                }, user);
-                Assert.Null(pool.Add(tx, chain.HeadAccounts));
-            }
+                Assert.Null(pool.Add(Transfer(genesis, user, nonce, Sink), chain.HeadAccounts));
         Assert.Equal(12UL * 21_000, pool.PendingGas);
 
         var time = new ManualTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_767_225_700_000));
@@ -98,19 +91,13 @@ public sealed class SoloBlockPacingTests
     public async Task A_full_block_arriving_during_the_wait_starts_the_next_height_at_once_and_its_remainder_keeps_the_paced_schedule()
     {
         var (genesis, chain, pool) = NewChain();
-        var sink = new Address(Keccak256.HashToArray("sink"u8)[12..]);
         var nonces = new ulong[Users.Length];
         void Submit(int count)
         {
             for (var i = 0; i < count; i++)
             {
                 var user = i % Users.Length;
-                var tx = TransactionSigner.Sign(new UnsignedTransaction
-                {
-                    Type = TxType.DynamicFee, ChainId = genesis.ChainId, Nonce = nonces[user]++, MaxPriorityFeePerGas = Wei.PerGwei,
-                    MaxFeePerGas = 100 * Wei.PerGwei, GasLimit = 21_000, To = sink, Value = 1,
-                }, Users[user]);
-                Assert.Null(pool.Add(tx, chain.HeadAccounts));
+                Assert.Null(pool.Add(Transfer(genesis, Users[user], nonces[user]++, Sink), chain.HeadAccounts));
             }
         }
         var interval = TimeSpan.FromMilliseconds(chain.Parameters.BlockIntervalMs);
@@ -160,11 +147,7 @@ public sealed class SoloBlockPacingTests
         var (genesis, chain, pool) = NewChain();
         // Transactions from nonce 6 on while the sender's nonce is 0: pooled (within the window), not executable.
         for (ulong nonce = 6; nonce < 6 + 2 * TransfersPerBlock; nonce++)
-            Assert.Null(pool.Add(TransactionSigner.Sign(new UnsignedTransaction
-            {
-                Type = TxType.DynamicFee, ChainId = genesis.ChainId, Nonce = nonce, MaxPriorityFeePerGas = Wei.PerGwei,
-                MaxFeePerGas = 100 * Wei.PerGwei, GasLimit = 21_000, To = Users[1].Address, Value = 1,
-            }, Users[0]), chain.HeadAccounts));
+            Assert.Null(pool.Add(Transfer(genesis, Users[0], nonce, Users[1].Address), chain.HeadAccounts));
         Assert.True(pool.PendingGas >= chain.Parameters.BlockGasLimit);
         var empty = chain.Store.GetBlock(0)!;
         Assert.Empty(empty.Transactions);
@@ -174,6 +157,14 @@ public sealed class SoloBlockPacingTests
         Assert.Equal(TimeSpan.Zero,
             BlockPacing.DelayBeforeNextHeight(empty, pool, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(700)));
     }
+
+    /// <summary>A 21,000-gas transfer of 1 wei with a 1 gwei tip and a fee cap far above the base fee.</summary>
+    private static Transaction Transfer(GenesisDocument genesis, PrivateKey from, ulong nonce, Address to) =>
+        TransactionSigner.Sign(new UnsignedTransaction
+        {
+            Type = TxType.DynamicFee, ChainId = genesis.ChainId, Nonce = nonce, MaxPriorityFeePerGas = Wei.PerGwei,
+            MaxFeePerGas = 100 * Wei.PerGwei, GasLimit = 21_000, To = to, Value = 1,
+        }, from);
 
     private static (GenesisDocument Genesis, Blockchain Chain, TransactionPool Pool) NewChain()
     {
