@@ -139,6 +139,12 @@ public sealed class Transaction
     }
 
     /// <summary>
+    /// True once this object has recovered its sender (later <see cref="TryRecoverSender"/> calls return it for free).
+    /// A copy decoded from the same bytes starts without it: that is what the node's sender cache, keyed by hash, is for.
+    /// </summary>
+    public bool HasRecoveredSender => _sender is not null;
+
+    /// <summary>
     /// The signer, or false with a reason that starts with go-ethereum's "invalid transaction v, r, s values" and is
     /// complete as it is (callers pass it on without adding a prefix). A success is cached, so later calls cost nothing.
     /// </summary>

@@ -22,6 +22,21 @@ public static class TransactionRules
     /// <summary>Null when the transaction passes every stateless rule, otherwise the first rule it breaks.</summary>
     public static TxRejection? CheckStateless(Transaction tx, ulong chainId, ulong blockGasLimit)
     {
+        if (CheckStatelessBeforeRecovery(tx, chainId, blockGasLimit) is { } rejection) return rejection;
+        if (!tx.TryRecoverSender(out _, out var error))
+            return new(TxRejectionCode.InvalidSignature, error);
+        return null;
+    }
+
+    /// <summary>
+    /// Every stateless rule except the last one, that a sender recovers from the signature. For callers that look the
+    /// sender up by transaction hash (<c>SenderCache</c>): a transaction decoded twice (from gossip, then from a
+    /// proposed block) is two objects, and the rule checked on the second one would recover its sender a second time.
+    /// Such a caller refuses the transaction, with the message <see cref="Transaction.TryRecoverSender"/> gives, when
+    /// the lookup finds no sender; then the outcome is exactly <see cref="CheckStateless"/>'s.
+    /// </summary>
+    public static TxRejection? CheckStatelessBeforeRecovery(Transaction tx, ulong chainId, ulong blockGasLimit)
+    {
         ArgumentNullException.ThrowIfNull(tx);
         // Cheapest checks first; signature recovery is by far the most expensive, so it is last.
         if (tx.EncodedLength > MaxEncodedSize)
@@ -46,8 +61,6 @@ public static class TransactionRules
                 $"max priority fee per gas higher than max fee per gas: maxPriorityFeePerGas {tx.MaxPriorityFeePerGas}, maxFeePerGas {tx.MaxFeePerGas}");
         if (!tx.Signature.IsLowS)
             return new(TxRejectionCode.HighS, $"{InvalidSignaturePrefix}: s is above secp256k1n/2 (EIP-2 requires low s)");
-        if (!tx.TryRecoverSender(out _, out var error))
-            return new(TxRejectionCode.InvalidSignature, error);
         return null;
     }
 

@@ -116,10 +116,15 @@ public sealed class TransactionProcessor(ModuleRegistry modules)
     }
 
 
-    /// <summary>The checks that decide whether a transaction can be in this block at all.</summary>
+    /// <summary>
+    /// The checks that decide whether a transaction can be in this block at all. <paramref name="sender"/> is the one
+    /// recovered from <paramref name="tx"/>'s signature (<see cref="SenderCache"/>), so the signature rule is not
+    /// checked again here: a follower's block holds fresh objects for transactions it recovered from gossip, and
+    /// re-checking would recover every one of them a second time.
+    /// </summary>
     public static void CheckIncludable(Transaction tx, Address sender, BlockContext block, IWorldState state, ulong blockGasUsed)
     {
-        var rejection = TransactionRules.CheckStateless(tx, block.ChainId, block.Parameters.BlockGasLimit);
+        var rejection = TransactionRules.CheckStatelessBeforeRecovery(tx, block.ChainId, block.Parameters.BlockGasLimit);
         if (rejection is not null) throw new InvalidTransactionException(TxInvalidReason.Stateless, rejection.Message);
         if (SystemAddresses.IsSystem(sender))
             throw new InvalidTransactionException(TxInvalidReason.SystemAccountSender, $"{sender} is a system account and cannot send transactions");

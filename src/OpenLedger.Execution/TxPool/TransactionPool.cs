@@ -87,7 +87,9 @@ public sealed class TransactionPool
     /// <summary>Admits a transaction or says exactly why not. The sender is recovered (and cached) here.</summary>
     public TxPoolRejection? Add(Transaction tx, IAccountReader state)
     {
-        var stateless = TransactionRules.CheckStateless(tx, _chainId, _parameters.BlockGasLimit);
+        // The signature rule is the sender lookup below: through the cache, a transaction already recovered (another
+        // object with the same hash, e.g. decoded again from a block) is not recovered twice.
+        var stateless = TransactionRules.CheckStatelessBeforeRecovery(tx, _chainId, _parameters.BlockGasLimit);
         if (stateless is not null) return new TxPoolRejection(Map(stateless.Code), stateless.Message);
         if (!_senders.TryGetSender(tx, out var sender, out var signatureError))
             return new TxPoolRejection(TxPoolRejectionCode.InvalidSignature, signatureError);

@@ -132,6 +132,8 @@ public sealed class NodeHost : IAsyncDisposable
             metrics.Peers.Set(p2p?.Peers.Count ?? 0);
             metrics.ObserveSync(p2p?.IsSyncing ?? false, p2p?.SyncTargetHeight ?? 0, Chain.Head.Number);
             metrics.MempoolSize.Set(Pool.Count);
+            metrics.SenderRecoveries.IncTo(Chain.Senders.Recoveries);
+            metrics.SenderCacheHits.IncTo(Chain.Senders.Hits);
         });
         var backend = new ChainBackend(Chain, Pool, p2p is null ? new NoNetwork() : p2p, modules.Views);
         backend.TransactionAccepted += _ => metrics.MempoolSize.Set(Pool.Count);

@@ -22,6 +22,10 @@ public sealed class NodeMetrics
     public Histogram BlockCommitDuration { get; } = Metrics.CreateHistogram("openledger_chain_block_commit_seconds",
         "Time to persist a block: its one synced RocksDB write batch.", new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
     public Gauge Peers { get; } = Metrics.CreateGauge("openledger_p2p_peers", "Connected peers.");
+    public Counter SenderRecoveries { get; } = Metrics.CreateCounter("openledger_sender_recoveries_total",
+        "Transaction senders recovered from signatures (secp256k1 public-key recovery, the node's largest CPU cost per transaction).");
+    public Counter SenderCacheHits { get; } = Metrics.CreateCounter("openledger_sender_cache_hits_total",
+        "Transaction senders answered from the sender cache instead of a recovery (a transaction seen in gossip, then in a block).");
 
     // ---- consensus ----
     public Gauge ConsensusHeight { get; } = Metrics.CreateGauge("openledger_consensus_height", "Height the consensus engine is deciding (latest block + 1 while in consensus).");

@@ -70,7 +70,22 @@ public class SenderCacheTests
         Assert.Equal(built.Block.Header.StateRoot, executed.Result.StateRoot);
         Assert.Equal(txs.Count, peer.Chain.Senders.Recoveries);
         Assert.True(peer.Chain.Senders.Hits - hitsBefore >= txs.Count);
+        // Not through the cache either: the proposal's own objects never recovered (the includability rules used to
+        // recover each one again, doubling a follower's signature work).
+        Assert.All(proposal.Transactions, tx => Assert.False(tx.HasRecoveredSender));
         Assert.Equal(txs.Select(tx => tx.RecoverSender()), executed.Result.Receipts.Select(r => r.From));
+    }
+
+    [Fact]
+    public void Admitting_a_second_copy_of_a_known_transaction_does_not_recover_its_sender_again()
+    {
+        using var t = new TestChain();
+        var tx = t.Transfer(TestChain.Users[0], Sink, 1, nonce: 0);
+        Assert.True(t.Chain.Senders.TryGetSender(Transaction.Decode(tx.Encoded), out _, out _)); // seen before, e.g. in a block
+        var copy = Transaction.Decode(tx.Encoded);
+        Assert.Null(t.Pool.Add(copy, t.Chain.HeadAccounts));
+        Assert.False(copy.HasRecoveredSender);
+        Assert.Equal(1, t.Chain.Senders.Recoveries);
     }
 
     [Fact]

@@ -78,6 +78,30 @@ public class TransactionRulesTests
     }
 
     [Fact]
+    public void CheckStatelessBeforeRecovery_is_every_rule_but_the_recovery()
+    {
+        var tx = TestTransactions.Signed(TestTransactions.DynamicFee());
+        var notOnCurve = tx.ToUnsigned().WithSignature(Signature.FromCompact([5], tx.Signature.S, 0));
+        Assert.Null(TransactionRules.CheckStatelessBeforeRecovery(notOnCurve, ChainId, BlockGasLimit));
+        Assert.False(notOnCurve.HasRecoveredSender);
+        Assert.Equal(TxRejectionCode.InvalidSignature, TransactionRules.CheckStateless(notOnCurve, ChainId, BlockGasLimit)?.Code);
+
+        var copy = Transaction.Decode(tx.Encoded);
+        Assert.Null(TransactionRules.CheckStatelessBeforeRecovery(copy, ChainId, BlockGasLimit));
+        Assert.False(copy.HasRecoveredSender);
+        Assert.Null(TransactionRules.CheckStateless(copy, ChainId, BlockGasLimit));
+        Assert.True(copy.HasRecoveredSender);
+
+        // The cheap rules, high s among them, are all still there.
+        Assert.Equal(TxRejectionCode.WrongChainId, TransactionRules.CheckStatelessBeforeRecovery(tx, ChainId + 1, BlockGasLimit)?.Code);
+        var n = System.Numerics.BigInteger.Parse("0FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", System.Globalization.NumberStyles.HexNumber);
+        var highS = n - new System.Numerics.BigInteger(tx.Signature.S, isUnsigned: true, isBigEndian: true);
+        var twin = tx.ToUnsigned().WithSignature(Signature.FromCompact(
+            tx.Signature.R, highS.ToByteArray(isUnsigned: true, isBigEndian: true), (byte)(tx.Signature.RecoveryId ^ 1)));
+        Assert.Equal(TxRejectionCode.HighS, TransactionRules.CheckStatelessBeforeRecovery(twin, ChainId, BlockGasLimit)?.Code);
+    }
+
+    [Fact]
     public void TamperedTransaction_RecoversADifferentSender()
     {
         var tx = TestTransactions.Signed(TestTransactions.DynamicFee());
