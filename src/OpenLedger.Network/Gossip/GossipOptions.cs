@@ -1,6 +1,6 @@
 namespace OpenLedger.Network.Gossip;
 
-/// <summary>Gossipsub v1.1 parameters; defaults follow the spec, and D/D_lo/D_hi can be lowered for small networks.</summary>
+/// <summary>Gossipsub v1.1/v1.2 parameters; defaults follow the specs (and go-libp2p where the v1.2 spec leaves them open), and D/D_lo/D_hi can be lowered for small networks.</summary>
 public sealed record GossipOptions
 {
     public int D { get; init; } = 6;
@@ -46,6 +46,18 @@ public sealed record GossipOptions
 
     /// <summary>Accepted messages forwarded to one peer in one RPC by the batch validation path.</summary>
     public int MaxForwardBatch { get; init; } = 512;
+
+    /// <summary>
+    /// Gossipsub v1.2: a message whose data is at least this many bytes is announced with IDONTWANT to our other
+    /// mesh peers the moment it first arrives, before validation, so they do not relay it back to us.
+    /// </summary>
+    public int IDontWantMessageThreshold { get; init; } = 1024;
+
+    /// <summary>Message ids one peer may tell us it does not want per heartbeat; the rest of its IDONTWANTs are ignored.</summary>
+    public int MaxIDontWantPerHeartbeat { get; init; } = 1000;
+
+    /// <summary>Heartbeats a peer's IDONTWANT keeps us from sending it that message.</summary>
+    public int IDontWantTtlHeartbeats { get; init; } = 3;
 
     /// <summary>The v1.1 score function (P1–P7, decay).</summary>
     public PeerScoreParameters Score { get; init; } = new();

@@ -29,4 +29,16 @@ internal sealed class GossipPeer(PeerId id, int maxQueue)
     public CancellationTokenSource Lifetime { get; } = new();
 
     public bool SupportsBackoff => Protocol is not "/meshsub/1.0.0";
+
+    /// <summary>The peer speaks gossipsub v1.2 on our stream to it, so it understands IDONTWANT.</summary>
+    public bool SupportsIDontWant => Protocol is GossipRouter.MeshSub12;
+
+    /// <summary>
+    /// Ids (hex) of messages the peer told us it already has (IDONTWANT), with the heartbeat number at which each
+    /// entry expires: we do not relay those messages to it.
+    /// </summary>
+    public Dictionary<string, long> DontSend { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>IDONTWANT ids taken from the peer since the last heartbeat (bounded by the options).</summary>
+    public int IDontWantThisHeartbeat { get; set; }
 }

@@ -6,8 +6,10 @@ using Serilog;
 namespace OpenLedger.Network.Gossip;
 
 /// <summary>
-/// Gossipsub v1.1 (/meshsub/1.1.0, also /meshsub/1.0.0; /meshsub/1.2.0 is accepted and its IDONTWANT
-/// ignored). StrictSign messages with id = from ++ seqno; mesh maintenance, fanout, IHAVE/IWANT gossip,
+/// Gossipsub v1.2 (/meshsub/1.2.0, also /meshsub/1.1.0 and /meshsub/1.0.0): v1.1 plus IDONTWANT, which keeps
+/// mesh peers from relaying a large message back to a node that already has it (in a small, fully meshed
+/// validator set every large message used to arrive once from its author and once more from every other peer).
+/// StrictSign messages with id = from ++ seqno; mesh maintenance, fanout, IHAVE/IWANT gossip,
 /// PRUNE backoff, the v1.1 peer score (<see cref="PeerScore"/>: P1–P7 with decay, gossip/publish/graylist
 /// thresholds) and per-topic application validators.
 /// Each peer gets one outbound stream we write RPCs to; RPCs arrive on the streams the peer opens to us.
@@ -38,6 +40,9 @@ public sealed class GossipRouter
     private readonly PeerScore _score;
     private DateTimeOffset _lastDecay;
     private ITimer? _heartbeat;
+    private long _heartbeats;
+    private long _duplicates;
+    private long _relaysSkipped;
 
     internal GossipRouter(Libp2pHost host, GossipOptions options, TimeProvider time, ILogger log)
     {
@@ -69,6 +74,12 @@ public sealed class GossipRouter
     {
         lock (_lock) return _peers.Values.Where(p => p.Topics.Contains(topic)).Select(p => p.Id).ToArray();
     }
+
+    /// <summary>Messages that arrived again after their first copy (dropped on arrival; the cost IDONTWANT avoids).</summary>
+    public long DuplicateMessages => Interlocked.Read(ref _duplicates);
+
+    /// <summary>Relays not sent because the peer had told us (IDONTWANT) that it already has the message.</summary>
+    public long RelaysSkipped => Interlocked.Read(ref _relaysSkipped);
 
     /// <summary>The peer's current gossipsub score (0 for a peer we know nothing about).</summary>
     public double GetScore(PeerId peer)
@@ -372,7 +383,7 @@ public sealed class GossipRouter
             Libp2pStream? stream = null;
             try
             {
-                stream = await _host.OpenStreamAsync(peer.Id, [MeshSub11, MeshSub10], token).ConfigureAwait(false);
+                stream = await _host.OpenStreamAsync(peer.Id, [MeshSub12, MeshSub11, MeshSub10], token).ConfigureAwait(false);
                 lock (_lock) peer.Protocol = stream.Protocol;
                 var buffer = new MemoryStream();
                 while (await peer.Outbound.Reader.WaitToReadAsync(token).ConfigureAwait(false))
@@ -456,6 +467,7 @@ public sealed class GossipRouter
                 }
             }
             DateTimeOffset now = _time.GetUtcNow();
+            Dictionary<string, PubSubRpc>? dontWant = null;
             foreach (var message in rpc.Messages)
             {
                 if (!_validators.ContainsKey(message.Topic)) continue;
@@ -464,12 +476,20 @@ public sealed class GossipRouter
                 {
                     candidates.Add(message);
                     _score.ValidationStarted(id, now);
+                    if ((message.Data?.Length ?? 0) >= _options.IDontWantMessageThreshold)
+                    {
+                        dontWant ??= new Dictionary<string, PubSubRpc>(StringComparer.Ordinal);
+                        if (!dontWant.TryGetValue(message.Topic, out var announcement)) dontWant[message.Topic] = announcement = new PubSubRpc();
+                        announcement.IDontWant.Add(id);
+                    }
                 }
                 else
                 {
+                    _duplicates++;
                     _score.DuplicateMessage(from, id, message.Topic, now);
                 }
             }
+            if (dontWant is not null) AnnounceIDontWant(from, dontWant);
             if (rpc.HasControl) HandleControl(peer, rpc);
         }
 
@@ -489,6 +509,33 @@ public sealed class GossipRouter
             await Task.Yield();
             ProcessMessage(from, message);
         }
+    }
+
+    /// <summary>
+    /// Gossipsub v1.2: tells our other mesh peers of each topic, at once and ahead of queued traffic, that we already
+    /// have these messages (the spec allows doing so before validation), so none of them relays them to us.
+    /// Under the lock.
+    /// </summary>
+    private void AnnounceIDontWant(PeerId from, Dictionary<string, PubSubRpc> byTopic)
+    {
+        foreach (var (topic, announcement) in byTopic)
+        {
+            if (!_mesh.TryGetValue(topic, out var mesh)) continue;
+            byte[]? frame = null;
+            foreach (PeerId target in mesh)
+            {
+                if (target == from || !_peers.TryGetValue(target, out var peer) || !peer.SupportsIDontWant) continue;
+                Send(peer, frame ??= LengthPrefixed.Frame(announcement.Encode()), priority: true);
+            }
+        }
+    }
+
+    /// <summary>False when the peer told us (IDONTWANT) it has the message; counts the skipped relay. Under the lock.</summary>
+    private bool WantsRelay(GossipPeer peer, ref string? hexId, byte[] id)
+    {
+        if (peer.DontSend.Count == 0 || !peer.DontSend.ContainsKey(hexId ??= Convert.ToHexString(id))) return true;
+        _relaysSkipped++;
+        return false;
     }
 
     /// <summary>The worker of one batch-validated topic (<see cref="SubscribeBatched"/>).</summary>
@@ -578,9 +625,11 @@ public sealed class GossipRouter
                 _cache.Put(gossip.MessageId, message);
                 if (!_mesh.TryGetValue(message.Topic, out var mesh)) continue;
                 int size = (message.Data?.Length ?? 0) + MessageOverheadBytes;
+                string? hexId = null;
                 foreach (PeerId target in mesh)
                 {
                     if (target == from || target == gossip.From || !_peers.TryGetValue(target, out var peer)) continue;
+                    if (!WantsRelay(peer, ref hexId, gossip.MessageId)) continue;
                     var (rpc, bytes) = forwards.TryGetValue(target, out var pending) ? pending : (new PubSubRpc(), 0);
                     rpc.Messages.Add(message);
                     bytes += size;
@@ -659,14 +708,20 @@ public sealed class GossipRouter
             _cache.Put(id, message);
             if (_mesh.TryGetValue(message.Topic, out var mesh))
             {
-                var rpc = new PubSubRpc();
-                rpc.Messages.Add(message);
-                byte[] frame = LengthPrefixed.Frame(rpc.Encode());
+                byte[]? frame = null;
+                string? hexId = null;
                 bool priority = _priorityTopics.Contains(message.Topic);
                 foreach (PeerId target in mesh)
                 {
-                    if (target == from || target == delivered.From) continue;
-                    if (_peers.TryGetValue(target, out var peer)) Send(peer, frame, priority);
+                    if (target == from || target == delivered.From || !_peers.TryGetValue(target, out var peer)) continue;
+                    if (!WantsRelay(peer, ref hexId, id)) continue;
+                    if (frame is null)
+                    {
+                        var rpc = new PubSubRpc();
+                        rpc.Messages.Add(message);
+                        frame = LengthPrefixed.Frame(rpc.Encode());
+                    }
+                    Send(peer, frame, priority);
                 }
             }
         }
@@ -762,6 +817,12 @@ public sealed class GossipRouter
             TimeSpan backoff = prune.BackoffSeconds is { } seconds ? TimeSpan.FromSeconds(Math.Min(seconds, 3600)) : _options.PruneBackoff;
             _backoff[(peer.Id, prune.Topic)] = now + backoff;
         }
+        foreach (byte[] id in rpc.IDontWant)
+        {
+            if (peer.IDontWantThisHeartbeat >= _options.MaxIDontWantPerHeartbeat) break;
+            peer.IDontWantThisHeartbeat++;
+            peer.DontSend[Convert.ToHexString(id)] = _heartbeats + _options.IDontWantTtlHeartbeats;
+        }
         if (!reply.IsEmpty) Enqueue(peer, reply);
     }
 
@@ -811,6 +872,15 @@ public sealed class GossipRouter
         DateTimeOffset now = _time.GetUtcNow();
         var outgoing = new Dictionary<PeerId, PubSubRpc>();
         PubSubRpc For(PeerId id) => outgoing.TryGetValue(id, out var rpc) ? rpc : outgoing[id] = new PubSubRpc();
+
+        _heartbeats++;
+        foreach (var peer in _peers.Values)
+        {
+            peer.IDontWantThisHeartbeat = 0;
+            if (peer.DontSend.Count == 0) continue;
+            foreach (var (id, expiry) in peer.DontSend)
+                if (expiry <= _heartbeats) peer.DontSend.Remove(id);
+        }
 
         // Drop state of peers whose connection is gone but whose disconnect raced with a late RPC.
         foreach (var stale in _peers.Values.Where(p => !_host.IsConnected(p.Id)).ToList())

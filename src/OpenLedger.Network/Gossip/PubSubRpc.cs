@@ -10,7 +10,8 @@ public sealed record ControlPrune(string Topic, ulong? BackoffSeconds);
 
 /// <summary>
 /// The pubsub RPC envelope { repeated SubOpts subscriptions = 1; repeated Message publish = 2; ControlMessage control = 3; }
-/// with ControlMessage { ihave = 1; iwant = 2; graft = 3; prune = 4; idontwant = 5 (ignored) }.
+/// with ControlMessage { ihave = 1; iwant = 2; graft = 3; prune = 4; idontwant = 5 } (IDONTWANT: gossipsub v1.2,
+/// ControlIDontWant { repeated bytes messageIDs = 1; }).
 /// Decoding enforces per-RPC limits so a single frame cannot make us allocate without bound.
 /// </summary>
 public sealed class PubSubRpc
@@ -23,8 +24,9 @@ public sealed class PubSubRpc
     public List<byte[]> IWant { get; } = [];
     public List<string> Graft { get; } = [];
     public List<ControlPrune> Prune { get; } = [];
+    public List<byte[]> IDontWant { get; } = [];
 
-    public bool HasControl => IHave.Count > 0 || IWant.Count > 0 || Graft.Count > 0 || Prune.Count > 0;
+    public bool HasControl => IHave.Count > 0 || IWant.Count > 0 || Graft.Count > 0 || Prune.Count > 0 || IDontWant.Count > 0;
 
     public bool IsEmpty => Subscriptions.Count == 0 && Messages.Count == 0 && !HasControl;
 
@@ -72,6 +74,13 @@ public sealed class PubSubRpc
                     o.WriteTag(3, Google.Protobuf.WireFormat.WireType.Varint);
                     o.WriteUInt64(backoff);
                 }
+            }));
+        }
+        if (IDontWant.Count > 0)
+        {
+            ProtobufFields.WriteBytes(output, 5, ProtobufFields.Encode(o =>
+            {
+                foreach (byte[] id in IDontWant) ProtobufFields.WriteBytes(o, 1, id);
             }));
         }
     });
@@ -170,8 +179,15 @@ public sealed class PubSubRpc
                     rpc.Prune.Add(new ControlPrune(topic, backoff));
                     return true;
                 }
+                case 42:
+                    ProtobufFields.Decode(input.ReadBytes().Span, (o, t) =>
+                    {
+                        if (t == 10) { count(); rpc.IDontWant.Add(o.ReadBytes().ToByteArray()); return true; }
+                        return false;
+                    }, "ControlIDontWant");
+                    return true;
                 default:
-                    return false; // IDONTWANT (gossipsub 1.2) and future extensions are ignored
+                    return false; // future extensions are ignored
             }
         }, "ControlMessage");
     }

@@ -134,6 +134,11 @@ public sealed class NodeHost : IAsyncDisposable
             metrics.MempoolSize.Set(Pool.Count);
             metrics.SenderRecoveries.IncTo(Chain.Senders.Recoveries);
             metrics.SenderCacheHits.IncTo(Chain.Senders.Hits);
+            if (p2p is not null)
+            {
+                metrics.GossipDuplicates.IncTo(p2p.Host.Gossip.DuplicateMessages);
+                metrics.GossipRelaysSkipped.IncTo(p2p.Host.Gossip.RelaysSkipped);
+            }
         });
         var backend = new ChainBackend(Chain, Pool, p2p is null ? new NoNetwork() : p2p, modules.Views);
         backend.TransactionAccepted += _ => metrics.MempoolSize.Set(Pool.Count);

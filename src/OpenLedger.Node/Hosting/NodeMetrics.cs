@@ -22,6 +22,10 @@ public sealed class NodeMetrics
     public Histogram BlockCommitDuration { get; } = Metrics.CreateHistogram("openledger_chain_block_commit_seconds",
         "Time to persist a block: its one synced RocksDB write batch.", new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
     public Gauge Peers { get; } = Metrics.CreateGauge("openledger_p2p_peers", "Connected peers.");
+    public Counter GossipDuplicates { get; } = Metrics.CreateCounter("openledger_p2p_gossip_duplicates_total",
+        "Gossip messages that arrived again after their first copy and were dropped (gossipsub v1.2 IDONTWANT keeps large ones from being relayed back).");
+    public Counter GossipRelaysSkipped { get; } = Metrics.CreateCounter("openledger_p2p_gossip_relays_skipped_total",
+        "Gossip relays not sent because the peer had announced (IDONTWANT) that it already has the message.");
     public Counter SenderRecoveries { get; } = Metrics.CreateCounter("openledger_sender_recoveries_total",
         "Transaction senders recovered from signatures (secp256k1 public-key recovery, the node's largest CPU cost per transaction).");
     public Counter SenderCacheHits { get; } = Metrics.CreateCounter("openledger_sender_cache_hits_total",
