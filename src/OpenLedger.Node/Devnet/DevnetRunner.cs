@@ -210,8 +210,7 @@ public sealed class DevnetRunner(string directory, int validators, int accounts,
     private Process StartNode(DevnetNode node)
     {
         var logPath = Path.Combine(node.Home, "node.log");
-        var (process, log) = NodeProcessLauncher.Start(["--home", node.Home], logPath, NodeProcessLauncher.SharedMachineRuntimeSettings);
-        process.Exited += (_, _) => { lock (log) log.Dispose(); };
+        var (process, _) = NodeProcessLauncher.Start(["--home", node.Home], logPath, NodeProcessLauncher.SharedMachineRuntimeSettings);
         output.WriteLine($"  started {node.Name} (pid {process.Id}), log {logPath}");
         return process;
     }

@@ -23,7 +23,10 @@ public static class NodeProcessLauncher
 
     /// <summary>
     /// Starts `openledger node <paramref name="arguments"/>`, with <paramref name="environment"/> added to the child's
-    /// environment where the parent has not set the same variable; the caller disposes the returned log writer.
+    /// environment where the parent has not set the same variable. The log is closed when both of the child's output
+    /// streams have ended, so the last lines of a node that exits (or crashes) are kept; a caller may also dispose it
+    /// after waiting for the process with <see cref="Process.WaitForExitAsync"/>, never on <see cref="Process.Exited"/>,
+    /// which can run before the final lines arrive (writing them to a closed log crashed the parent).
     /// </summary>
     public static (Process Process, StreamWriter Log) Start(IEnumerable<string> arguments, string logPath, IReadOnlyDictionary<string, string>? environment = null)
     {
@@ -36,8 +39,17 @@ public static class NodeProcessLauncher
         foreach (var arg in arguments) info.ArgumentList.Add(arg);
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        var open = 2; // stdout and stderr, each of which ends with a null line
+        void OnLine(string? line)
+        {
+            lock (log)
+            {
+                if (line is not null) log.WriteLine(line);
+                else if (--open == 0) log.Dispose();
+            }
+        }
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -171,9 +171,19 @@ public class CrashSafetyTests(ITestOutputHelper output)
         foreach (var arg in new[] { OpenLedger.Node.Tests.Support.ProcessRunner.OpenLedgerDll, "node", "--home", nodeHome }) info.ArgumentList.Add(arg);
         var log = new StreamWriter(Path.Combine(nodeHome, "node-restarted.log"), append: true) { AutoFlush = true };
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.Exited += (_, _) => { lock (log) log.Dispose(); };
+        // Closed when both streams have ended (a null line each), not on Exited: that can run before the last lines
+        // arrive, and writing one to the closed log crashed the test host.
+        var open = 2;
+        void OnLine(string? line)
+        {
+            lock (log)
+            {
+                if (line is not null) log.WriteLine(line);
+                else if (--open == 0) log.Dispose();
+            }
+        }
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
