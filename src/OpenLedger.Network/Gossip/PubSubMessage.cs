@@ -30,7 +30,10 @@ public sealed class PubSubMessage
         if (includeSignature && Key is not null) ProtobufFields.WriteBytes(output, 6, Key);
     });
 
-    public static PubSubMessage Decode(ReadOnlySpan<byte> data)
+    public static PubSubMessage Decode(ReadOnlySpan<byte> data) => Decode(data.ToArray());
+
+    /// <summary>As the span overload, reading the array in place.</summary>
+    public static PubSubMessage Decode(byte[] data)
     {
         byte[]? from = null, payload = null, seqno = null, signature = null, key = null;
         string? topic = null;
@@ -38,16 +41,16 @@ public sealed class PubSubMessage
         {
             switch (tag)
             {
-                case 10: from = input.ReadBytes().ToByteArray(); return true;
-                case 18: payload = input.ReadBytes().ToByteArray(); return true;
-                case 26: seqno = input.ReadBytes().ToByteArray(); return true;
+                case 10: from = ProtobufFields.ReadByteArray(input); return true;
+                case 18: payload = ProtobufFields.ReadByteArray(input); return true;
+                case 26: seqno = ProtobufFields.ReadByteArray(input); return true;
                 case 34:
                     // Older peers send "repeated string topicIDs = 4"; more than one topic is not supported.
                     if (topic is not null) throw new FormatException("message names more than one topic");
                     topic = input.ReadString();
                     return true;
-                case 42: signature = input.ReadBytes().ToByteArray(); return true;
-                case 50: key = input.ReadBytes().ToByteArray(); return true;
+                case 42: signature = ProtobufFields.ReadByteArray(input); return true;
+                case 50: key = ProtobufFields.ReadByteArray(input); return true;
                 default: return false;
             }
         }, "pubsub Message");

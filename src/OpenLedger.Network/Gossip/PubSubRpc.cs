@@ -86,7 +86,11 @@ public sealed class PubSubRpc
     });
 
     /// <exception cref="FormatException">Malformed protobuf or limits exceeded.</exception>
-    public static PubSubRpc Decode(ReadOnlySpan<byte> data)
+    public static PubSubRpc Decode(ReadOnlySpan<byte> data) => Decode(data.ToArray());
+
+    /// <summary>As the span overload, reading the frame in place: a transaction batch is not copied once per nesting level.</summary>
+    /// <exception cref="FormatException">Malformed protobuf or limits exceeded.</exception>
+    public static PubSubRpc Decode(byte[] data)
     {
         var rpc = new PubSubRpc();
         int entries = 0;
@@ -113,10 +117,10 @@ public sealed class PubSubRpc
                     return true;
                 case 18:
                     Count();
-                    rpc.Messages.Add(PubSubMessage.Decode(input.ReadBytes().Span));
+                    rpc.Messages.Add(PubSubMessage.Decode(ProtobufFields.ReadByteArray(input)));
                     return true;
                 case 26:
-                    DecodeControl(input.ReadBytes().Span, rpc, Count);
+                    DecodeControl(ProtobufFields.ReadByteArray(input), rpc, Count);
                     return true;
                 default:
                     return false;
@@ -125,7 +129,7 @@ public sealed class PubSubRpc
         return rpc;
     }
 
-    private static void DecodeControl(ReadOnlySpan<byte> data, PubSubRpc rpc, Action count)
+    private static void DecodeControl(byte[] data, PubSubRpc rpc, Action count)
     {
         ProtobufFields.Decode(data, (input, tag) =>
         {
@@ -138,7 +142,7 @@ public sealed class PubSubRpc
                     ProtobufFields.Decode(input.ReadBytes().Span, (o, t) =>
                     {
                         if (t == 10) { topic = o.ReadString(); return true; }
-                        if (t == 18) { count(); ids.Add(o.ReadBytes().ToByteArray()); return true; }
+                        if (t == 18) { count(); ids.Add(ProtobufFields.ReadByteArray(o)); return true; }
                         return false;
                     }, "ControlIHave");
                     rpc.IHave.Add(new ControlIHave(topic, ids));
@@ -147,7 +151,7 @@ public sealed class PubSubRpc
                 case 18:
                     ProtobufFields.Decode(input.ReadBytes().Span, (o, t) =>
                     {
-                        if (t == 10) { count(); rpc.IWant.Add(o.ReadBytes().ToByteArray()); return true; }
+                        if (t == 10) { count(); rpc.IWant.Add(ProtobufFields.ReadByteArray(o)); return true; }
                         return false;
                     }, "ControlIWant");
                     return true;
@@ -182,7 +186,7 @@ public sealed class PubSubRpc
                 case 42:
                     ProtobufFields.Decode(input.ReadBytes().Span, (o, t) =>
                     {
-                        if (t == 10) { count(); rpc.IDontWant.Add(o.ReadBytes().ToByteArray()); return true; }
+                        if (t == 10) { count(); rpc.IDontWant.Add(ProtobufFields.ReadByteArray(o)); return true; }
                         return false;
                     }, "ControlIDontWant");
                     return true;

@@ -32,8 +32,8 @@ public sealed record NoiseHandshakePayload(byte[] IdentityKey, byte[] IdentitySi
         {
             switch (tag)
             {
-                case 10: key = input.ReadBytes().ToByteArray(); return true;
-                case 18: signature = input.ReadBytes().ToByteArray(); return true;
+                case 10: key = ProtobufFields.ReadByteArray(input); return true;
+                case 18: signature = ProtobufFields.ReadByteArray(input); return true;
                 case 34:
                     ProtobufFields.Decode(input.ReadBytes().Span, (ext, extTag) =>
                     {

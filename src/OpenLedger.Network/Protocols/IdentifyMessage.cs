@@ -37,9 +37,9 @@ public sealed record IdentifyMessage
             {
                 case 42: protocolVersion = input.ReadString(); return true;
                 case 50: agentVersion = input.ReadString(); return true;
-                case 10: publicKey = input.ReadBytes().ToByteArray(); return true;
-                case 18: listen.Add(input.ReadBytes().ToByteArray()); return true;
-                case 34: observed = input.ReadBytes().ToByteArray(); return true;
+                case 10: publicKey = ProtobufFields.ReadByteArray(input); return true;
+                case 18: listen.Add(ProtobufFields.ReadByteArray(input)); return true;
+                case 34: observed = ProtobufFields.ReadByteArray(input); return true;
                 case 26: protocols.Add(input.ReadString()); return true;
                 default: return false;
             }
