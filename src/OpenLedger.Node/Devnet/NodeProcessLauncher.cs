@@ -37,9 +37,24 @@ public static class NodeProcessLauncher
         foreach (var arg in prefix) info.ArgumentList.Add(arg);
         info.ArgumentList.Add("node");
         foreach (var arg in arguments) info.ArgumentList.Add(arg);
-        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var open = 2; // stdout and stderr, each of which ends with a null line
+        var log = AppendOutputTo(process, logPath);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return (process, log);
+    }
+
+    /// <summary>
+    /// Appends every line of <paramref name="process"/>'s redirected stdout and stderr to <paramref name="logPath"/>
+    /// (attach before starting it, then begin reading both streams). The log closes itself when both streams have
+    /// ended, each with a null line; closing it on <see cref="Process.Exited"/> instead could lose, and throw on, lines
+    /// still in flight.
+    /// </summary>
+    public static StreamWriter AppendOutputTo(Process process, string logPath)
+    {
+        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
+        var open = 2;
         void OnLine(string? line)
         {
             lock (log)
@@ -50,10 +65,7 @@ public static class NodeProcessLauncher
         }
         process.OutputDataReceived += (_, e) => OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return (process, log);
+        return log;
     }
 
     /// <summary>How to start this same program again: the apphost directly, or `dotnet openledger.dll`.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using OpenLedger.Core.Types;
+using OpenLedger.Node.Devnet;
 using OpenLedger.Node.Tests.EndToEnd.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -169,21 +170,8 @@ public class CrashSafetyTests(ITestOutputHelper output)
             UseShellExecute = false,
         };
         foreach (var arg in new[] { OpenLedger.Node.Tests.Support.ProcessRunner.OpenLedgerDll, "node", "--home", nodeHome }) info.ArgumentList.Add(arg);
-        var log = new StreamWriter(Path.Combine(nodeHome, "node-restarted.log"), append: true) { AutoFlush = true };
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        // Closed when both streams have ended (a null line each), not on Exited: that can run before the last lines
-        // arrive, and writing one to the closed log crashed the test host.
-        var open = 2;
-        void OnLine(string? line)
-        {
-            lock (log)
-            {
-                if (line is not null) log.WriteLine(line);
-                else if (--open == 0) log.Dispose();
-            }
-        }
-        process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        NodeProcessLauncher.AppendOutputTo(process, Path.Combine(nodeHome, "node-restarted.log"));
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
