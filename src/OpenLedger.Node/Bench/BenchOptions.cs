@@ -19,6 +19,11 @@ public sealed record BenchOptions
     /// <summary>The node's process id when it runs on this machine (its peak RSS is read from /proc).</summary>
     public int? NodeProcessId { get; init; }
     /// <summary>
+    /// Local processes whose CPU time during the measured window the report breaks down (a devnet's nodes, by name);
+    /// the bench itself is always added.
+    /// </summary>
+    public IReadOnlyList<(string Name, int ProcessId)> LocalProcesses { get; init; } = [];
+    /// <summary>
     /// Transactions of the same mix, from their own senders, sent and committed before the measured run and left out of
     /// every figure: a validator that has been running has compiled its hot paths (tier-1 JIT) and filled its caches,
     /// a devnet started a second ago has not. 0 measures the cold node.

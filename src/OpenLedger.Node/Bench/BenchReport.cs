@@ -46,4 +46,26 @@ public sealed record BenchReport
     /// <summary>Up to five refusals or failures with the node's reason, to act on.</summary>
     public required IReadOnlyList<string> Errors { get; init; }
     public required double ElapsedSeconds { get; init; }
+    /// <summary>
+    /// Where the machine's CPU went during the measured window (first submission to last commit), per local process:
+    /// the profile behind <see cref="Ratio"/>. Empty where /proc cannot be read.
+    /// </summary>
+    public required IReadOnlyList<ProcessCpuReport> Cpu { get; init; }
+    /// <summary>CPU time of all of <see cref="Cpu"/> per committed transaction, in microseconds.</summary>
+    public double? CpuMicrosPerTx { get; init; }
+    /// <summary>All of <see cref="Cpu"/> over the window's wall time: how many cores were busy on average.</summary>
+    public double? CoresBusy { get; init; }
+}
+
+/// <summary>One process's share of a bench run's measured window.</summary>
+public sealed record ProcessCpuReport
+{
+    /// <summary>"bench", or the devnet node's name ("node0", ...).</summary>
+    public required string Process { get; init; }
+    public required double CpuSeconds { get; init; }
+    public required double CpuMicrosPerTx { get; init; }
+    /// <summary>Voluntary (blocked: waiting for a lock, I/O, a timer) context switches per committed transaction.</summary>
+    public required double VoluntarySwitchesPerTx { get; init; }
+    /// <summary>Involuntary (preempted: more runnable threads than cores) context switches per committed transaction.</summary>
+    public required double InvoluntarySwitchesPerTx { get; init; }
 }

@@ -76,6 +76,8 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOpt
         }, ct);
 
         progress.WriteLine($"bench: submitting {signed.Count} transactions over {submitter.Name}");
+        var processes = options.LocalProcesses.Prepend(("bench", Environment.ProcessId)).ToList();
+        var cpuBefore = processes.Select(p => ProcessCpu.Read(p.Item2)).ToList();
         var submitWatch = Stopwatch.StartNew();
         var start = Stopwatch.GetTimestamp();
         var summary = submitter is PacedStreamSubmitter paced
@@ -98,6 +100,7 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOpt
         if (!allCommitted.Task.IsCompleted)
             throw new TimeoutException($"{pending.Remaining} of {signed.Count} transactions were not committed in time");
         var elapsed = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
+        var cpuAfter = processes.Select(p => ProcessCpu.Read(p.Item2)).ToList();
         await watchCancel.CancelAsync();
         try
         {
@@ -124,6 +127,8 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOpt
         progress.WriteLine($"bench: libsecp256k1 recovery on one core after the load: {baselineAfter:F0}/s");
         var yardstick = (baseline + baselineAfter) / 2;
         var committedPerSec = committed / elapsed;
+        var cpu = CpuShares(processes.Select(p => p.Item1).ToList(), cpuBefore, cpuAfter, committed);
+        var cpuSeconds = cpu.Sum(c => c.CpuSeconds);
         return new BenchReport
         {
             Mix = options.Mix == BenchMix.Modules ? "modules" : "transfers",
@@ -149,7 +154,31 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOpt
             Failed = failed.Count,
             Errors = errors,
             ElapsedSeconds = Math.Round(elapsed, 2),
+            Cpu = cpu,
+            CpuMicrosPerTx = cpu.Count == 0 || committed == 0 ? null : Math.Round(cpuSeconds * 1e6 / committed, 1),
+            CoresBusy = cpu.Count == 0 ? null : Math.Round(cpuSeconds / elapsed, 2),
         };
+    }
+
+    /// <summary>The processes read at both ends of the window (one that exited or could not be read is left out).</summary>
+    private static List<ProcessCpuReport> CpuShares(List<string> names, List<ProcessCpu.Sample?> before, List<ProcessCpu.Sample?> after, int committed)
+    {
+        var shares = new List<ProcessCpuReport>();
+        var perTx = Math.Max(committed, 1);
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (before[i] is not { } b || after[i] is not { } a) continue;
+            var seconds = a.CpuSeconds - b.CpuSeconds;
+            shares.Add(new ProcessCpuReport
+            {
+                Process = names[i],
+                CpuSeconds = Math.Round(seconds, 2),
+                CpuMicrosPerTx = Math.Round(seconds * 1e6 / perTx, 1),
+                VoluntarySwitchesPerTx = Math.Round((a.VoluntarySwitches - b.VoluntarySwitches) / (double)perTx, 3),
+                InvoluntarySwitchesPerTx = Math.Round((a.InvoluntarySwitches - b.InvoluntarySwitches) / (double)perTx, 3),
+            });
+        }
+        return shares;
     }
 
     private Task<BenchWorkload> PrepareAsync(BenchChain chain, int transactions, int senders, CancellationToken ct) =>

@@ -68,6 +68,7 @@ public static class BenchCommand
             string endpoint;
             PrivateKey funder;
             int? pid = null;
+            var local = new List<(string, int)>();
             var jsonRpcUrl = r.GetValue(jsonRpc);
             if (r.GetValue(devnet) is { } dir)
             {
@@ -76,6 +77,8 @@ public static class BenchCommand
                 jsonRpcUrl ??= manifest.Nodes[0].JsonRpc;
                 funder = PrivateKey.FromHex(manifest.Accounts[0].PrivateKey);
                 pid = ReadPid(manifest.Nodes[0].Home);
+                foreach (var node in manifest.Nodes)
+                    if (ReadPid(node.Home) is { } nodePid) local.Add((node.Name, nodePid));
             }
             else
             {
@@ -95,6 +98,7 @@ public static class BenchCommand
                 JsonRpcUrl = jsonRpcUrl,
                 JsonRpcBatchSize = r.GetValue(batchSize) is >= 1 and <= 1000 ? r.GetValue(batchSize) : throw new CliException("--batch-size must be 1..1000 (the node's JSON-RPC batch limit)"),
                 NodeProcessId = pid,
+                LocalProcesses = local,
                 WarmupTransactions = r.GetValue(warmup) ?? BenchOptions.DefaultWarmup(r.GetValue(txs)),
             };
             using var client = new WalletClient(endpoint);

@@ -89,5 +89,20 @@ public sealed class BenchProcessTests
         var p50 = report.GetProperty("p50LatencyMs").GetDouble();
         Assert.True(p50 > 0 && p50 <= report.GetProperty("p99LatencyMs").GetDouble(), $"latencies: {report}");
         Assert.True(report.GetProperty("nodePeakRssMiB").GetDouble() > 0);
+
+        // The window's CPU, per local process: the bench itself and the devnet's one node, adding up.
+        var cpu = report.GetProperty("cpu").EnumerateArray().ToList();
+        Assert.Equal(["bench", "node0"], cpu.Select(c => c.GetProperty("process").GetString()));
+        var committed = report.GetProperty("committed").GetInt32();
+        foreach (var c in cpu)
+        {
+            var seconds = c.GetProperty("cpuSeconds").GetDouble();
+            Assert.True(seconds >= 0, $"negative CPU time: {c}");
+            Assert.Equal(seconds * 1e6 / committed, c.GetProperty("cpuMicrosPerTx").GetDouble(), tolerance: 0.05 * 1e6 / committed + 0.1);
+            Assert.True(c.GetProperty("voluntarySwitchesPerTx").GetDouble() >= 0 && c.GetProperty("involuntarySwitchesPerTx").GetDouble() >= 0, $"switches: {c}");
+        }
+        var total = cpu.Sum(c => c.GetProperty("cpuSeconds").GetDouble());
+        Assert.Equal(total * 1e6 / committed, report.GetProperty("cpuMicrosPerTx").GetDouble(), tolerance: 0.1 * 1e6 / committed + 0.1);
+        Assert.Equal(total / report.GetProperty("elapsedSeconds").GetDouble(), report.GetProperty("coresBusy").GetDouble(), tolerance: 0.05);
     }
 }
