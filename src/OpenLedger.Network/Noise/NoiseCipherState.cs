@@ -47,6 +47,28 @@ internal sealed class NoiseCipherState : IDisposable
         return plaintext;
     }
 
+    /// <summary>
+    /// Decrypts a frame where it lies: the plaintext overwrites the start of <paramref name="frame"/> (ciphertext then
+    /// tag); returns its length. What a transport reading into one reused buffer needs: no array per frame.
+    /// </summary>
+    /// <exception cref="NoiseException">Authentication failed.</exception>
+    public int DecryptInPlace(Span<byte> frame)
+    {
+        if (frame.Length < TagLength) throw new NoiseException($"noise ciphertext of {frame.Length} bytes is shorter than the 16-byte tag");
+        var length = frame.Length - TagLength;
+        Span<byte> nonce = stackalloc byte[12];
+        NextNonce(nonce);
+        try
+        {
+            _aead.Decrypt(nonce, frame[..length], frame[length..], frame[..length]);
+        }
+        catch (AuthenticationTagMismatchException e)
+        {
+            throw new NoiseException("noise frame failed authentication (corrupted or forged)", e);
+        }
+        return length;
+    }
+
     private void NextNonce(Span<byte> nonce)
     {
         if (_nonce == ulong.MaxValue) throw new NoiseException("noise nonce exhausted; the connection must be re-established");

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace OpenLedger.Network.Noise;
@@ -13,10 +14,16 @@ public sealed class NoiseSecureStream : Stream
     private readonly Stream _inner;
     private readonly NoiseCipherState _send;
     private readonly NoiseCipherState _receive;
+    /// <summary>Room for two whole frames: one receive call often brings several small ones.</summary>
+    private const int ReceiveBufferLength = 2 * (2 + NoiseHandshake.MaxFrameLength);
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly byte[] _lengthBuffer = new byte[2];
-    private byte[] _readBuffer = [];
-    private int _readOffset;
+    // Frames are read into this one buffer, as much as the socket has, and decrypted where they lie; the current
+    // frame's plaintext is [_plainStart, _plainEnd), the ciphertext not yet decrypted [_receiveStart, _receiveEnd).
+    private readonly byte[] _receiveBuffer = new byte[ReceiveBufferLength];
+    private int _receiveStart;
+    private int _receiveEnd;
+    private int _plainStart;
+    private int _plainEnd;
     private bool _disposed;
 
     internal NoiseSecureStream(Stream inner, NoiseCipherState send, NoiseCipherState receive)
@@ -34,25 +41,48 @@ public sealed class NoiseSecureStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        while (_readOffset >= _readBuffer.Length)
+        while (_plainStart >= _plainEnd)
         {
-            int got = await ReadAtLeastOrEofAsync(_lengthBuffer, cancellationToken).ConfigureAwait(false);
-            if (got == 0) return 0;
-            if (got < 2) throw new NoiseException("connection closed inside a noise frame header");
-            var ciphertext = new byte[BinaryPrimitives.ReadUInt16BigEndian(_lengthBuffer)];
-            if (await ReadAtLeastOrEofAsync(ciphertext, cancellationToken).ConfigureAwait(false) < ciphertext.Length)
+            if (!await FillAsync(2, cancellationToken).ConfigureAwait(false))
+            {
+                if (_receiveEnd == _receiveStart) return 0;
+                throw new NoiseException("connection closed inside a noise frame header");
+            }
+            int length = BinaryPrimitives.ReadUInt16BigEndian(_receiveBuffer.AsSpan(_receiveStart));
+            if (!await FillAsync(2 + length, cancellationToken).ConfigureAwait(false))
                 throw new NoiseException("connection closed inside a noise frame");
-            _readBuffer = _receive.Decrypt(ReadOnlySpan<byte>.Empty, ciphertext);
-            _readOffset = 0;
+            _plainStart = _receiveStart + 2;
+            _plainEnd = _plainStart + _receive.DecryptInPlace(_receiveBuffer.AsSpan(_plainStart, length));
+            _receiveStart += 2 + length;
         }
-        int n = Math.Min(buffer.Length, _readBuffer.Length - _readOffset);
-        _readBuffer.AsMemory(_readOffset, n).CopyTo(buffer);
-        _readOffset += n;
+        int n = Math.Min(buffer.Length, _plainEnd - _plainStart);
+        _receiveBuffer.AsMemory(_plainStart, n).CopyTo(buffer);
+        _plainStart += n;
         return n;
     }
 
-    private async Task<int> ReadAtLeastOrEofAsync(byte[] buffer, CancellationToken cancellationToken) =>
-        await _inner.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Reads from the socket until at least <paramref name="count"/> undecrypted bytes are buffered; false at the end of
+    /// the stream before that. Called only when the current plaintext is consumed, so moving the rest to the front of
+    /// the buffer overwrites nothing still wanted.
+    /// </summary>
+    private async ValueTask<bool> FillAsync(int count, CancellationToken cancellationToken)
+    {
+        if (_receiveEnd - _receiveStart >= count) return true;
+        if (_receiveStart + count > _receiveBuffer.Length)
+        {
+            _receiveBuffer.AsSpan(_receiveStart, _receiveEnd - _receiveStart).CopyTo(_receiveBuffer);
+            _receiveEnd -= _receiveStart;
+            _plainStart = _plainEnd = _receiveStart = 0;
+        }
+        while (_receiveEnd - _receiveStart < count)
+        {
+            int got = await _inner.ReadAsync(_receiveBuffer.AsMemory(_receiveEnd), cancellationToken).ConfigureAwait(false);
+            if (got == 0) return false;
+            _receiveEnd += got;
+        }
+        return true;
+    }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -62,7 +92,8 @@ public sealed class NoiseSecureStream : Stream
             ObjectDisposedException.ThrowIf(_disposed, this);
             // Encrypt every chunk into one buffer so a write is a single transport send.
             int frames = Math.Max(1, (buffer.Length + MaxPlaintextLength - 1) / MaxPlaintextLength);
-            var output = new byte[buffer.Length + frames * (2 + NoiseCipherState.TagLength)];
+            // Rented, and returned once the transport has taken the bytes: a write is in the kernel when WriteAsync completes.
+            var output = ArrayPool<byte>.Shared.Rent(buffer.Length + frames * (2 + NoiseCipherState.TagLength));
             int offset = 0;
             for (int start = 0; start < buffer.Length || (start == 0 && buffer.Length == 0); start += MaxPlaintextLength)
             {
@@ -74,6 +105,8 @@ public sealed class NoiseSecureStream : Stream
             }
             await _inner.WriteAsync(output.AsMemory(0, offset), cancellationToken).ConfigureAwait(false);
             await _inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+            // Not on a failed or cancelled write: the transport might still hold the buffer, so the collector takes it.
+            ArrayPool<byte>.Shared.Return(output);
         }
         finally
         {

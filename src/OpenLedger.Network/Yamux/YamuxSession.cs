@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Serilog;
 
@@ -96,7 +97,8 @@ public sealed class YamuxSession : IAsyncDisposable
 
     internal async Task SendFrameAsync(YamuxFrameHeader header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        var frame = new byte[YamuxFrameHeader.Size + payload.Length];
+        int length = YamuxFrameHeader.Size + payload.Length;
+        var frame = ArrayPool<byte>.Shared.Rent(length);
         header.Write(frame);
         payload.Span.CopyTo(frame.AsSpan(YamuxFrameHeader.Size));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
@@ -104,7 +106,9 @@ public sealed class YamuxSession : IAsyncDisposable
         try
         {
             if (IsClosed) throw new YamuxException("yamux session is closed");
-            await _transport.WriteAsync(frame, linked.Token).ConfigureAwait(false);
+            await _transport.WriteAsync(frame.AsMemory(0, length), linked.Token).ConfigureAwait(false);
+            // Only after a write that completed: a failed one might leave the transport holding the array.
+            ArrayPool<byte>.Shared.Return(frame);
         }
         catch (OperationCanceledException) when (_closing.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -205,10 +209,11 @@ public sealed class YamuxSession : IAsyncDisposable
 
         if (header.Type == YamuxFrameType.Data)
         {
-            byte[] payload = new byte[header.Length];
-            if (header.Length > 0)
-                await _transport.ReadExactlyAsync(payload, _closing.Token).ConfigureAwait(false);
-            stream?.OnData(payload);
+            int length = (int)header.Length;
+            byte[] payload = length == 0 ? [] : ArrayPool<byte>.Shared.Rent(length);
+            if (length > 0)
+                await _transport.ReadExactlyAsync(payload.AsMemory(0, length), _closing.Token).ConfigureAwait(false);
+            if (stream?.OnData(payload, length) != true && length > 0) ArrayPool<byte>.Shared.Return(payload);
         }
         else if (stream is not null && header.Length > 0)
         {

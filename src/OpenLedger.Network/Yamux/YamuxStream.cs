@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace OpenLedger.Network.Yamux;
 
 /// <summary>
@@ -8,7 +10,8 @@ public sealed class YamuxStream : Stream
 {
     private readonly YamuxSession _session;
     private readonly object _gate = new();
-    private readonly Queue<byte[]> _chunks = new();
+    // Data frames' payloads, in arrays rented by the session; each goes back to the pool once read to its end.
+    private readonly Queue<(byte[] Array, int Length)> _chunks = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private int _chunkOffset;
     private int _buffered;
@@ -43,30 +46,37 @@ public sealed class YamuxStream : Stream
     public override long Length => throw new NotSupportedException();
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    internal void OnData(byte[] payload)
+    /// <summary>
+    /// A data frame's payload, the first <paramref name="length"/> bytes of <paramref name="payload"/> (a pooled array);
+    /// true if the stream keeps the array (and returns it to the pool once read), false if the caller still owns it.
+    /// </summary>
+    internal bool OnData(byte[] payload, int length)
     {
         bool violation = false;
+        bool kept = false;
         lock (_gate)
         {
-            if (_reset) return;
-            if (payload.Length > _receiveWindow) violation = true;
+            if (_reset) return false;
+            if (length > _receiveWindow) violation = true;
             else
             {
-                _receiveWindow -= payload.Length;
+                _receiveWindow -= length;
                 if (_remoteFin || _disposed)
                 {
                     // Data after FIN or after we stopped reading is dropped; credit it back so the window stays sane.
-                    _unacknowledgedRead += payload.Length;
+                    _unacknowledgedRead += length;
                 }
-                else if (payload.Length > 0)
+                else if (length > 0)
                 {
-                    _chunks.Enqueue(payload);
-                    _buffered += payload.Length;
+                    _chunks.Enqueue((payload, length));
+                    _buffered += length;
+                    kept = true;
                 }
                 WakeReader();
             }
         }
-        if (violation) throw new YamuxException($"peer sent {payload.Length} bytes on stream {Id}, beyond the window it was granted");
+        if (violation) throw new YamuxException($"peer sent {length} bytes on stream {Id}, beyond the window it was granted");
+        return kept;
     }
 
     internal void OnWindowUpdate(uint delta)
@@ -132,12 +142,17 @@ public sealed class YamuxStream : Stream
                 {
                     while (copied < buffer.Length && _chunks.Count > 0)
                     {
-                        byte[] chunk = _chunks.Peek();
-                        int n = Math.Min(buffer.Length - copied, chunk.Length - _chunkOffset);
+                        var (chunk, length) = _chunks.Peek();
+                        int n = Math.Min(buffer.Length - copied, length - _chunkOffset);
                         chunk.AsMemory(_chunkOffset, n).CopyTo(buffer[copied..]);
                         copied += n;
                         _chunkOffset += n;
-                        if (_chunkOffset == chunk.Length) { _chunks.Dequeue(); _chunkOffset = 0; }
+                        if (_chunkOffset == length)
+                        {
+                            _chunks.Dequeue();
+                            _chunkOffset = 0;
+                            ArrayPool<byte>.Shared.Return(chunk);
+                        }
                     }
                     _buffered -= copied;
                     _unacknowledgedRead += copied;
