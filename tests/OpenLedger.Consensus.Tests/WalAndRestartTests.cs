@@ -75,6 +75,50 @@ public sealed class WalAndRestartTests
     }
 
     [Fact]
+    public void Moving_to_the_next_height_deletes_the_last_one_without_reading_it_back()
+    {
+        using var db = new MemoryStore();
+        var iterating = new IterationCountingStore(db);
+        var wal = new KeyValueConsensusWal(iterating);
+        for (ulong height = 1; height <= 20; height++)
+        {
+            var before = iterating.EntriesIterated;
+            wal.StartHeight(height);
+            // The first height of a run scans what an earlier run left (nothing here); later ones read nothing back.
+            Assert.Equal(0, iterating.EntriesIterated - before);
+            Assert.Empty(wal.Read(height - 1));
+            for (var i = 0; i < 5; i++) wal.Append(new TimeoutFired(height, i, RoundStep.Propose), sync: false);
+            // Starting the same height again keeps its entries and their numbering.
+            wal.StartHeight(height);
+            wal.Append(new TimeoutFired(height, 9, RoundStep.Precommit), sync: false);
+            Assert.Equal(6, wal.Read(height).Count);
+            Assert.Equal(new TimeoutFired(height, 9, RoundStep.Precommit), wal.Read(height)[^1]);
+        }
+        Assert.Equal(6, db.Iterate(DbColumn.Consensus, "wal"u8.ToArray()).Count());
+    }
+
+    private sealed class IterationCountingStore(IKeyValueStore inner) : IKeyValueStore
+    {
+        public long EntriesIterated { get; private set; }
+        public byte[]? Get(DbColumn column, ReadOnlySpan<byte> key) => inner.Get(column, key);
+        public bool Contains(DbColumn column, ReadOnlySpan<byte> key) => inner.Contains(column, key);
+        public void Put(DbColumn column, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool sync = false) => inner.Put(column, key, value, sync);
+        public void Delete(DbColumn column, ReadOnlySpan<byte> key, bool sync = false) => inner.Delete(column, key, sync);
+        public IWriteBatch CreateBatch() => inner.CreateBatch();
+        public void Write(IWriteBatch batch, bool sync = false) => inner.Write(batch, sync);
+        public void Dispose() => inner.Dispose();
+
+        public IEnumerable<(byte[] Key, byte[] Value)> Iterate(DbColumn column, byte[]? prefix = null)
+        {
+            foreach (var entry in inner.Iterate(column, prefix))
+            {
+                EntriesIterated++;
+                yield return entry;
+            }
+        }
+    }
+
+    [Fact]
     public void Key_value_wal_keeps_order_drops_old_heights_and_continues_sequences_after_reopening()
     {
         using var db = new MemoryStore();

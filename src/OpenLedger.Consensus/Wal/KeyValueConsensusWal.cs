@@ -14,6 +14,7 @@ public sealed class KeyValueConsensusWal : IConsensusWal
     private readonly IKeyValueStore _store;
     private ulong _height;
     private uint _nextSequence;
+    private bool _started;
 
     public KeyValueConsensusWal(IKeyValueStore store) => _store = store;
 
@@ -21,11 +22,24 @@ public sealed class KeyValueConsensusWal : IConsensusWal
     {
         using (var batch = _store.CreateBatch())
         {
-            foreach (var (key, _) in _store.Iterate(DbColumn.Consensus, Prefix))
-                if (key.Length == Prefix.Length + 12 && BinaryPrimitives.ReadUInt64BigEndian(key.AsSpan(Prefix.Length)) < height)
-                    batch.Delete(DbColumn.Consensus, key);
+            if (!_started)
+            {
+                // Whatever an earlier run of the node left below this height.
+                foreach (var (key, _) in _store.Iterate(DbColumn.Consensus, Prefix))
+                    if (key.Length == Prefix.Length + 12 && BinaryPrimitives.ReadUInt64BigEndian(key.AsSpan(Prefix.Length)) < height)
+                        batch.Delete(DbColumn.Consensus, key);
+            }
+            else if (height > _height)
+            {
+                // Since then only this instance has appended, and only at its height: delete exactly those entries.
+                // Scanning from the prefix instead would read every value again (a full proposal among them) and
+                // step over the deletions of every earlier height the store has not compacted away yet.
+                for (uint sequence = 0; sequence < _nextSequence; sequence++) batch.Delete(DbColumn.Consensus, Key(_height, sequence));
+            }
             if (batch.Count > 0) _store.Write(batch);
         }
+        if (_started && height == _height) return;
+        _started = true;
         _height = height;
         _nextSequence = 0;
         foreach (var (key, _) in _store.Iterate(DbColumn.Consensus, HeightPrefix(height)))
@@ -36,14 +50,19 @@ public sealed class KeyValueConsensusWal : IConsensusWal
     {
         if (input.InputHeight != _height)
             throw new InvalidOperationException($"WAL is at height {_height}; cannot append an input of height {input.InputHeight}");
-        var key = HeightPrefix(_height);
-        Array.Resize(ref key, key.Length + 4);
-        BinaryPrimitives.WriteUInt32BigEndian(key.AsSpan(key.Length - 4), _nextSequence++);
-        _store.Put(DbColumn.Consensus, key, input.Encode(), sync);
+        _store.Put(DbColumn.Consensus, Key(_height, _nextSequence++), input.Encode(), sync);
     }
 
     public IReadOnlyList<ConsensusInput> Read(ulong height) =>
         _store.Iterate(DbColumn.Consensus, HeightPrefix(height)).Select(e => ConsensusInput.Decode(e.Value)).ToArray();
+
+    private static byte[] Key(ulong height, uint sequence)
+    {
+        var key = HeightPrefix(height);
+        Array.Resize(ref key, key.Length + 4);
+        BinaryPrimitives.WriteUInt32BigEndian(key.AsSpan(key.Length - 4), sequence);
+        return key;
+    }
 
     private static byte[] HeightPrefix(ulong height)
     {
