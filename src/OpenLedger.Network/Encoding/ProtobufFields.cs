@@ -12,11 +12,14 @@ internal static class ProtobufFields
         Decode(data.ToArray(), onField, what);
 
     /// <summary>As the span overload, reading the array in place (it must not change while this runs).</summary>
-    public static void Decode(byte[] data, Func<CodedInputStream, uint, bool> onField, string what)
+    public static void Decode(byte[] data, Func<CodedInputStream, uint, bool> onField, string what) => Decode(data, 0, data.Length, onField, what);
+
+    /// <summary>As above, for the message in <paramref name="length"/> bytes of <paramref name="data"/> from <paramref name="offset"/>.</summary>
+    public static void Decode(byte[] data, int offset, int length, Func<CodedInputStream, uint, bool> onField, string what)
     {
         try
         {
-            var input = new CodedInputStream(data);
+            var input = new CodedInputStream(data, offset, length);
             uint tag;
             while ((tag = input.ReadTag()) != 0)
             {
@@ -32,6 +35,23 @@ internal static class ProtobufFields
             // Group or end-group tags that cannot be skipped.
             throw new FormatException($"malformed {what} protobuf: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Skips the length-delimited field whose tag <paramref name="input"/> (reading all of <paramref name="data"/>) has just
+    /// read, and returns where its bytes are in <paramref name="data"/>: an embedded message to decode in place rather
+    /// than from a copy.
+    /// </summary>
+    public static (int Offset, int Length) SkipLengthDelimited(CodedInputStream input, byte[] data)
+    {
+        var start = (int)input.Position;
+        input.SkipLastField(); // validates the length against what remains
+        var end = (int)input.Position;
+        // The length prefix is a varint of at most 5 bytes (lengths are below 2 GiB); the field's bytes follow it.
+        var at = start;
+        while ((data[at] & 0x80) != 0) at++;
+        at++;
+        return (at, end - at);
     }
 
     public static uint Tag(int field, WireFormat.WireType type) => WireFormat.MakeTag(field, type);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using OpenLedger.Network.Encoding;
 using OpenLedger.Network.Host;
 using OpenLedger.Network.Identity;
@@ -292,8 +293,12 @@ public sealed class GossipRouter
     }
 
     /// <summary>StrictSign: the node key signs the prefixed message without its signature and key fields.</summary>
-    private void SignMessage(PubSubMessage message) =>
-        message.Signature = _host.SignWithNodeKey([.. SignaturePrefix, .. message.EncodeForSigning()]);
+    private void SignMessage(PubSubMessage message)
+    {
+        var signed = message.RentSigningBytes(SignaturePrefix, out var length);
+        message.Signature = _host.SignWithNodeKey(signed.AsSpan(0, length));
+        ArrayPool<byte>.Shared.Return(signed);
+    }
 
     /// <summary>Flood publish: every subscribed peer above the publish threshold; else the mesh, else the fanout. Under the lock.</summary>
     private GossipPeer[] PublishTargets(string topic, DateTimeOffset now)
@@ -742,8 +747,15 @@ public sealed class GossipRouter
             Ed25519PublicKey? key = message.Key is not null ? Ed25519PublicKey.FromProtobuf(message.Key) : author.TryGetPublicKey();
             if (key is null) return "no public key for a hashed peer id";
             if (!author.Matches(key)) return "key does not match from";
-            if (!key.Verify([.. SignaturePrefix, .. message.EncodeForSigning()], message.Signature)) return "bad signature";
-            return null;
+            var signed = message.RentSigningBytes(SignaturePrefix, out var length);
+            try
+            {
+                return key.Verify(signed.AsSpan(0, length), message.Signature) ? null : "bad signature";
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(signed);
+            }
         }
         catch (FormatException e)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using OpenLedger.Network.Encoding;
 
 namespace OpenLedger.Network.Gossip;
@@ -20,6 +21,57 @@ public sealed class PubSubMessage
 
     public byte[] Encode() => Encode(includeSignature: true);
 
+    /// <summary>
+    /// <paramref name="prefix"/> followed by <see cref="EncodeForSigning"/>'s bytes, written into an array rented from
+    /// <see cref="ArrayPool{T}.Shared"/> (the caller returns it): what a signature check verifies, without the two
+    /// message-sized arrays (the encoding, then the concatenation) it would otherwise allocate per message.
+    /// </summary>
+    public byte[] RentSigningBytes(ReadOnlySpan<byte> prefix, out int length)
+    {
+        var topicLength = System.Text.Encoding.UTF8.GetByteCount(Topic);
+        length = prefix.Length + FieldLength(From) + FieldLength(Data) + FieldLength(SequenceNumber) + 1 + VarintLength((uint)topicLength) + topicLength;
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        var span = buffer.AsSpan(0, length);
+        prefix.CopyTo(span);
+        var at = prefix.Length;
+        at = WriteField(span, at, 1, From);
+        at = WriteField(span, at, 2, Data);
+        at = WriteField(span, at, 3, SequenceNumber);
+        span[at++] = 4 << 3 | 2;
+        at = WriteVarint(span, at, (uint)topicLength);
+        System.Text.Encoding.UTF8.GetBytes(Topic, span[at..]);
+        return buffer;
+    }
+
+    private static int FieldLength(byte[]? value) => value is null ? 0 : 1 + VarintLength((uint)value.Length) + value.Length;
+
+    private static int VarintLength(uint value)
+    {
+        var length = 1;
+        while (value >= 0x80) { value >>= 7; length++; }
+        return length;
+    }
+
+    private static int WriteField(Span<byte> span, int at, int field, byte[]? value)
+    {
+        if (value is null) return at;
+        span[at++] = (byte)(field << 3 | 2);
+        at = WriteVarint(span, at, (uint)value.Length);
+        value.CopyTo(span[at..]);
+        return at + value.Length;
+    }
+
+    private static int WriteVarint(Span<byte> span, int at, uint value)
+    {
+        while (value >= 0x80)
+        {
+            span[at++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+        span[at++] = (byte)value;
+        return at;
+    }
+
     private byte[] Encode(bool includeSignature) => ProtobufFields.Encode(output =>
     {
         if (From is not null) ProtobufFields.WriteBytes(output, 1, From);
@@ -33,11 +85,14 @@ public sealed class PubSubMessage
     public static PubSubMessage Decode(ReadOnlySpan<byte> data) => Decode(data.ToArray());
 
     /// <summary>As the span overload, reading the array in place.</summary>
-    public static PubSubMessage Decode(byte[] data)
+    public static PubSubMessage Decode(byte[] data) => Decode(data, 0, data.Length);
+
+    /// <summary>The message in <paramref name="length"/> bytes of <paramref name="data"/> from <paramref name="offset"/>, read in place (an RPC's frame).</summary>
+    public static PubSubMessage Decode(byte[] data, int offset, int length)
     {
         byte[]? from = null, payload = null, seqno = null, signature = null, key = null;
         string? topic = null;
-        ProtobufFields.Decode(data, (input, tag) =>
+        ProtobufFields.Decode(data, offset, length, (input, tag) =>
         {
             switch (tag)
             {

@@ -117,7 +117,8 @@ public sealed class PubSubRpc
                     return true;
                 case 18:
                     Count();
-                    rpc.Messages.Add(PubSubMessage.Decode(ProtobufFields.ReadByteArray(input)));
+                    var (offset, length) = ProtobufFields.SkipLengthDelimited(input, data);
+                    rpc.Messages.Add(PubSubMessage.Decode(data, offset, length));
                     return true;
                 case 26:
                     DecodeControl(ProtobufFields.ReadByteArray(input), rpc, Count);

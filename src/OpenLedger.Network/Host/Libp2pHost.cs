@@ -105,7 +105,7 @@ public sealed class Libp2pHost : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    internal byte[] SignWithNodeKey(byte[] message) => _options.NodeKey.Sign(message);
+    internal byte[] SignWithNodeKey(ReadOnlySpan<byte> message) => _options.NodeKey.Sign(message);
 
     internal byte[] NodeKeyPublicProtobuf => _options.NodeKey.PublicKey.ToProtobuf();
 

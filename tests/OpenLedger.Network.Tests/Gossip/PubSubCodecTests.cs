@@ -66,4 +66,45 @@ public class PubSubCodecTests
         byte[] alone = small.Messages[0].Encode();
         Assert.True(again.AsSpan().IndexOf(alone) > 0);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(127)]
+    [InlineData(128)]
+    [InlineData(16_383)]
+    [InlineData(16_384)]
+    [InlineData(300_000)]
+    public void The_signing_bytes_written_in_place_equal_the_prefix_and_the_encoding_without_signature_and_key(int dataLength)
+    {
+        byte[] prefix = "libp2p-pubsub:"u8.ToArray();
+        var message = Message(dataLength, 0x3C);
+        var withoutFrom = new PubSubMessage { Data = message.Data, SequenceNumber = message.SequenceNumber, Topic = "t\u00e9" };
+        foreach (var m in new[] { message, withoutFrom, new PubSubMessage { Topic = "" } })
+        {
+            var rented = m.RentSigningBytes(prefix, out var length);
+            try
+            {
+                Assert.Equal([.. prefix, .. m.EncodeForSigning()], rented.AsSpan(0, length).ToArray());
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    [Fact]
+    public void Messages_after_other_fields_and_with_long_length_prefixes_decode_from_their_place_in_the_frame()
+    {
+        // Subscriptions before the messages move them away from the frame's start; sizes around 128 and 16,384 give
+        // the length prefixes of one, two and three bytes that the in-place decoder steps over.
+        var rpc = new PubSubRpc();
+        rpc.Subscriptions.Add(new SubscriptionChange(true, "/a"));
+        foreach (var size in new[] { 0, 100, 127, 128, 16_383, 16_384, 70_000 }) rpc.Messages.Add(Message(size, (byte)size));
+        var decoded = PubSubRpc.Decode(rpc.Encode());
+        Assert.Equal(rpc.Messages.Count, decoded.Messages.Count);
+        for (var i = 0; i < rpc.Messages.Count; i++) AssertSame(rpc.Messages[i], decoded.Messages[i]);
+        Assert.Equal("/a", Assert.Single(decoded.Subscriptions).Topic);
+    }
 }
