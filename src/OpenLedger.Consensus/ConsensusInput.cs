@@ -30,7 +30,14 @@ public abstract record ConsensusInput
 
     public byte[] Encode()
     {
-        var writer = new RlpWriter(256);
+        // Sized for the block a proposal carries (hundreds of kilobytes when full): growing from a small buffer would
+        // copy it a dozen times, large-object arrays each.
+        var writer = new RlpWriter(256 + this switch
+        {
+            ProposalReceived p => p.Proposal.Block.Payload.Length,
+            BlockToPropose b => b.Block.Payload.Length,
+            _ => 0,
+        });
         var start = writer.BeginList();
         switch (this)
         {

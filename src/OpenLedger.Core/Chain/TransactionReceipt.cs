@@ -48,7 +48,17 @@ public sealed record TransactionReceipt
     /// <summary>The same, around a consensus encoding already at hand (the block executor made it for the receipts root).</summary>
     public byte[] EncodeStorage(ReadOnlySpan<byte> consensus)
     {
-        var writer = new RlpWriter(consensus.Length + 160 + ReturnData.Length + (RevertReason?.Length ?? 0) * 3);
+        var writer = new RlpWriter(StorageLengthBound(consensus.Length));
+        WriteStorage(writer, consensus);
+        return writer.ToArray();
+    }
+
+    /// <summary>At least the length of the storage encoding around a consensus encoding of this length.</summary>
+    public int StorageLengthBound(int consensusLength) => consensusLength + 160 + ReturnData.Length + (RevertReason?.Length ?? 0) * 3;
+
+    /// <summary>The storage encoding, written into <paramref name="writer"/> (a block's receipts go into one buffer).</summary>
+    public void WriteStorage(RlpWriter writer, ReadOnlySpan<byte> consensus)
+    {
         var start = writer.BeginList();
         writer.WriteBytes(consensus);
         writer.WriteBytes(TransactionHash.Bytes);
@@ -60,7 +70,6 @@ public sealed record TransactionReceipt
         writer.WriteString(RevertReason ?? "");
         writer.WriteBytes(ReturnData);
         writer.EndList(start);
-        return writer.ToArray();
     }
 
     public static TransactionReceipt DecodeStorage(ReadOnlySpan<byte> encoded)

@@ -95,11 +95,23 @@ public sealed class RlpWriter
     /// <summary>Marks the start of a list; pass the returned token to <see cref="EndList"/>.</summary>
     public int BeginList() => _length;
 
-    public void EndList(int start)
+    public void EndList(int start) => InsertHeader(0xc0, start);
+
+    /// <summary>
+    /// Makes what was written since <paramref name="start"/> (a <see cref="BeginList"/> position) one byte string, as
+    /// <see cref="WriteBytes"/> of those bytes would have: an encoding nested as bytes, written without a copy of its own.
+    /// </summary>
+    public void EndBytes(int start)
+    {
+        if (_length - start == 1 && _buffer[start] < 0x80) return;
+        InsertHeader(0x80, start);
+    }
+
+    private void InsertHeader(byte offset, int start)
     {
         var payloadLength = _length - start;
         Span<byte> header = stackalloc byte[9];
-        var headerLength = EncodeHeader(0xc0, payloadLength, header);
+        var headerLength = EncodeHeader(offset, payloadLength, header);
         Ensure(headerLength);
         Array.Copy(_buffer, start, _buffer, start + headerLength, payloadLength);
         header[..headerLength].CopyTo(_buffer.AsSpan(start));

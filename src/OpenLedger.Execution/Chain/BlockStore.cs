@@ -77,23 +77,26 @@ public sealed class BlockStore(IKeyValueStore db)
         batch.Put(DbColumn.Headers, hash.Bytes, block.Header.Encode());
         batch.Put(DbColumn.Blocks, hash.Bytes, encodedBlock);
         batch.Put(DbColumn.BlockNumbers, NumberKey(block.Number), hash.Bytes);
-        // A full block's receipts are about a megabyte and the batch copies them: the list is written once, header
-        // first, into a buffer this store keeps for the purpose rather than a fresh large-object array per block (each
-        // of those brings a gen-2 collection closer; the shared ArrayPool does not keep arrays this large around).
-        var encodedReceipts = new byte[receipts.Count][];
-        var payload = 0;
-        for (var i = 0; i < receipts.Count; i++)
-        {
-            encodedReceipts[i] = receiptEncodings is null ? receipts[i].EncodeStorage() : receipts[i].EncodeStorage(receiptEncodings[i]);
-            payload += RlpWriter.BytesLength(encodedReceipts[i]);
-        }
-        var length = RlpWriter.HeaderLength(payload) + payload;
+        // A full block's receipts are about a megabyte and the batch copies them: the list is written straight into a
+        // buffer this store keeps for the purpose, rather than into an array per receipt and then a fresh
+        // large-object array per block (each of those brings a gen-2 collection closer; the shared ArrayPool does not
+        // keep arrays this large around).
+        var consensus = receiptEncodings ?? receipts.Select(r => r.EncodeConsensus()).ToArray();
+        var bound = 16;
+        for (var i = 0; i < receipts.Count; i++) bound += receipts[i].StorageLengthBound(consensus[i].Length) + 9;
         lock (_receiptsBufferGate)
         {
-            if (_receiptsBuffer.Length < length) _receiptsBuffer = new byte[Math.Max(length, _receiptsBuffer.Length * 2)];
+            if (_receiptsBuffer.Length < bound) _receiptsBuffer = new byte[Math.Max(bound, _receiptsBuffer.Length * 2)];
             var writer = new RlpWriter(_receiptsBuffer);
-            writer.WriteListHeader(payload);
-            foreach (var receipt in encodedReceipts) writer.WriteBytes(receipt);
+            var list = writer.BeginList();
+            for (var i = 0; i < receipts.Count; i++)
+            {
+                // Each receipt is a byte string holding its storage encoding (the layout GetReceipts reads).
+                var item = writer.BeginList();
+                receipts[i].WriteStorage(writer, consensus[i]);
+                writer.EndBytes(item);
+            }
+            writer.EndList(list);
             batch.Put(DbColumn.Receipts, hash.Bytes, writer.WrittenSpan);
         }
         var location = new RlpWriter(16);
