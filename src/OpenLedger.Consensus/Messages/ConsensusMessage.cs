@@ -15,7 +15,8 @@ public abstract record ConsensusMessage
 
     public byte[] Encode()
     {
-        var writer = new RlpWriter(256);
+        // Sized for the block a proposal carries, as ConsensusInput.Encode is.
+        var writer = new RlpWriter(256 + (this is ProposalMessage p0 ? p0.Proposal.Block.Payload.Length : 0));
         var start = writer.BeginList();
         switch (this)
         {

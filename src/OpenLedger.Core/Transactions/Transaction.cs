@@ -112,7 +112,7 @@ public sealed class Transaction
         {
             var cached = _signingHash;
             if (cached is not null) return cached.Value;
-            var hash = Keccak256.Hash(TransactionCodec.EncodeForSigning(ToUnsigned(copyData: false)));
+            var hash = TransactionCodec.SigningHash(ToUnsigned(copyData: false));
             _signingHash = new StrongBox<Hash256>(hash);
             return hash;
         }

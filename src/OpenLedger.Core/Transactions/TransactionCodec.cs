@@ -165,6 +165,28 @@ internal static class TransactionCodec
     public static byte[] EncodeForSigning(UnsignedTransaction fields)
     {
         var writer = new RlpWriter(128 + fields.Data.Length);
+        WriteForSigning(writer, fields);
+        return writer.ToArray();
+    }
+
+    /// <summary>A writer per thread for <see cref="SigningHash"/>; one grown past this is not kept.</summary>
+    [ThreadStatic] private static RlpWriter? _signingWriter;
+    private const int MaxRetainedSigningWriter = 64 * 1024;
+
+    /// <summary>keccak256 of <see cref="EncodeForSigning"/>'s bytes, encoded into a reused per-thread buffer (no arrays).</summary>
+    public static Hash256 SigningHash(UnsignedTransaction fields)
+    {
+        var writer = _signingWriter ?? new RlpWriter(256);
+        _signingWriter = null; // a re-entrant call on this thread gets a writer of its own
+        writer.Reset();
+        WriteForSigning(writer, fields);
+        var hash = Keccak256.Hash(writer.WrittenSpan);
+        if (writer.Length <= MaxRetainedSigningWriter) _signingWriter = writer;
+        return hash;
+    }
+
+    private static void WriteForSigning(RlpWriter writer, UnsignedTransaction fields)
+    {
         if (fields.Type != TxType.Legacy) writer.WriteEncoded([(byte)fields.Type]);
         var list = writer.BeginList();
         WritePayloadFields(writer, fields);
@@ -176,7 +198,6 @@ internal static class TransactionCodec
         }
         // The list began after the type byte, so its header lands between the type byte and the payload.
         writer.EndList(list);
-        return writer.ToArray();
     }
 
     private static void WritePayloadFields(RlpWriter writer, UnsignedTransaction fields)
