@@ -179,7 +179,7 @@ public sealed class DevnetRunner(string directory, int validators, int accounts,
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
         try
         {
-            foreach (var node in manifest.Nodes) _processes.Add(StartNode(node));
+            foreach (var node in manifest.Nodes) _processes.Add(StartNode(node, manifest.Nodes.Count));
             manifest = manifest with
             {
                 Nodes = manifest.Nodes.Select((n, i) => n with { ProcessId = _processes[i].Id }).ToList(),
@@ -207,10 +207,10 @@ public sealed class DevnetRunner(string directory, int validators, int accounts,
         }
     }
 
-    private Process StartNode(DevnetNode node)
+    private Process StartNode(DevnetNode node, int validators)
     {
         var logPath = Path.Combine(node.Home, "node.log");
-        var (process, _) = NodeProcessLauncher.Start(["--home", node.Home], logPath, NodeProcessLauncher.SharedMachineRuntimeSettings);
+        var (process, _) = NodeProcessLauncher.Start(["--home", node.Home], logPath, NodeProcessLauncher.SharedMachineRuntimeSettings(validators));
         output.WriteLine($"  started {node.Name} (pid {process.Id}), log {logPath}");
         return process;
     }

@@ -10,16 +10,22 @@ namespace OpenLedger.Node.Devnet;
 public static class NodeProcessLauncher
 {
     /// <summary>
-    /// Runtime settings for several nodes sharing one machine (the devnet's validators): tiered PGO off. With it, every
-    /// node process JIT-compiles its hot paths a third time (instrumented, then optimized), and the four validators of a
-    /// devnet on two cores spent 9-21% of their CPU in the JIT during the first minute of a load run; without it the
-    /// nodes used about 40% less CPU per transaction in that minute (docs/performance.md, session 4). A value the
-    /// operator set in the environment wins.
+    /// Runtime settings for the devnet's validators, which share one machine with each other and the operator's tools.
+    /// Tiered PGO off: with it, every node process JIT-compiles its hot paths a third time (instrumented, then
+    /// optimized), and the four validators of a devnet on two cores spent 9-21% of their CPU in the JIT during the first
+    /// minute of a load run; without it the nodes used about 40% less CPU per transaction in that minute
+    /// (docs/performance.md, session 4). With more than one validator, thread-pool workers that find no work block at
+    /// once instead of spinning first (the spin is meant for idle cores, and here another node's thread wants the core):
+    /// four validators at a steady 2,000 tx/s used 16% less CPU per transaction and were preempted a tenth as often
+    /// (session 8); a lone validator keeps the spin, which its burst throughput uses. A value the operator set in the
+    /// environment wins.
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, string> SharedMachineRuntimeSettings = new Dictionary<string, string>
+    public static IReadOnlyDictionary<string, string> SharedMachineRuntimeSettings(int validators)
     {
-        ["DOTNET_TieredPGO"] = "0",
-    };
+        var settings = new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0" };
+        if (validators > 1) settings["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
+        return settings;
+    }
 
     /// <summary>
     /// Starts `openledger node <paramref name="arguments"/>`, with <paramref name="environment"/> added to the child's

@@ -52,7 +52,7 @@ public sealed class FourValidatorDevnetTests(RunningDevnetFixture fixture, ITest
             // The devnet starts its validators with the runtime settings for processes sharing a machine, unless this
             // test's own environment set them.
             if (OperatingSystem.IsLinux())
-                foreach (var (name, setting) in NodeProcessLauncher.SharedMachineRuntimeSettings)
+                foreach (var (name, setting) in NodeProcessLauncher.SharedMachineRuntimeSettings(Validators))
                     for (var n = 0; n < Validators; n++)
                     {
                         var pid = devnet.Manifest.Nodes[n].ProcessId!.Value;
