@@ -39,7 +39,14 @@ public sealed class UnsignedTransaction
     public IReadOnlyList<AccessListItem> AccessList { get; init; } = [];
 
     /// <summary>The digest the sender signs: keccak256 of the signing payload (EIP-155 / EIP-2718 form).</summary>
-    public Hash256 SigningHash => Keccak256.Hash(EncodeForSigning());
+    public Hash256 SigningHash
+    {
+        get
+        {
+            Validate();
+            return TransactionCodec.SigningHash(this);
+        }
+    }
 
     /// <summary>The signing payload itself (what hardware wallets display and sign).</summary>
     public byte[] EncodeForSigning()

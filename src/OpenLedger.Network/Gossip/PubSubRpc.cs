@@ -150,11 +150,7 @@ public sealed class PubSubRpc
                     return true;
                 }
                 case 18:
-                    ProtobufFields.Decode(input.ReadBytes().Span, (o, t) =>
-                    {
-                        if (t == 10) { count(); rpc.IWant.Add(ProtobufFields.ReadByteArray(o)); return true; }
-                        return false;
-                    }, "ControlIWant");
+                    DecodeMessageIds(input, rpc.IWant, count, "ControlIWant");
                     return true;
                 case 26:
                 {
@@ -185,15 +181,19 @@ public sealed class PubSubRpc
                     return true;
                 }
                 case 42:
-                    ProtobufFields.Decode(input.ReadBytes().Span, (o, t) =>
-                    {
-                        if (t == 10) { count(); rpc.IDontWant.Add(ProtobufFields.ReadByteArray(o)); return true; }
-                        return false;
-                    }, "ControlIDontWant");
+                    DecodeMessageIds(input, rpc.IDontWant, count, "ControlIDontWant");
                     return true;
                 default:
                     return false; // future extensions are ignored
             }
         }, "ControlMessage");
     }
+
+    /// <summary>ControlIWant and ControlIDontWant: { repeated bytes messageIDs = 1; }, each id counted against the RPC's limit.</summary>
+    private static void DecodeMessageIds(Google.Protobuf.CodedInputStream input, List<byte[]> into, Action count, string what) =>
+        ProtobufFields.Decode(input.ReadBytes().Span, (o, t) =>
+        {
+            if (t == 10) { count(); into.Add(ProtobufFields.ReadByteArray(o)); return true; }
+            return false;
+        }, what);
 }

@@ -32,18 +32,8 @@ internal sealed class NoiseCipherState : IDisposable
     /// <exception cref="NoiseException">Authentication failed.</exception>
     public byte[] Decrypt(ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> ciphertext)
     {
-        if (ciphertext.Length < TagLength) throw new NoiseException($"noise ciphertext of {ciphertext.Length} bytes is shorter than the 16-byte tag");
-        var plaintext = new byte[ciphertext.Length - TagLength];
-        Span<byte> nonce = stackalloc byte[12];
-        NextNonce(nonce);
-        try
-        {
-            _aead.Decrypt(nonce, ciphertext[..plaintext.Length], ciphertext[plaintext.Length..], plaintext, associatedData);
-        }
-        catch (AuthenticationTagMismatchException e)
-        {
-            throw new NoiseException("noise frame failed authentication (corrupted or forged)", e);
-        }
+        var plaintext = new byte[Math.Max(0, ciphertext.Length - TagLength)];
+        Decrypt(associatedData, ciphertext, plaintext);
         return plaintext;
     }
 
@@ -54,19 +44,27 @@ internal sealed class NoiseCipherState : IDisposable
     /// <exception cref="NoiseException">Authentication failed.</exception>
     public int DecryptInPlace(Span<byte> frame)
     {
-        if (frame.Length < TagLength) throw new NoiseException($"noise ciphertext of {frame.Length} bytes is shorter than the 16-byte tag");
-        var length = frame.Length - TagLength;
+        var length = Math.Max(0, frame.Length - TagLength);
+        Decrypt(ReadOnlySpan<byte>.Empty, frame, frame[..length]);
+        return length;
+    }
+
+    /// <summary>Ciphertext then tag into <paramref name="plaintext"/> (which may be the ciphertext's own start).</summary>
+    private void Decrypt(ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> ciphertextAndTag, Span<byte> plaintext)
+    {
+        if (ciphertextAndTag.Length < TagLength)
+            throw new NoiseException($"noise ciphertext of {ciphertextAndTag.Length} bytes is shorter than the 16-byte tag");
+        var length = ciphertextAndTag.Length - TagLength;
         Span<byte> nonce = stackalloc byte[12];
         NextNonce(nonce);
         try
         {
-            _aead.Decrypt(nonce, frame[..length], frame[length..], frame[..length]);
+            _aead.Decrypt(nonce, ciphertextAndTag[..length], ciphertextAndTag[length..], plaintext, associatedData);
         }
         catch (AuthenticationTagMismatchException e)
         {
             throw new NoiseException("noise frame failed authentication (corrupted or forged)", e);
         }
-        return length;
     }
 
     private void NextNonce(Span<byte> nonce)

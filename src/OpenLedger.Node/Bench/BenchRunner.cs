@@ -76,8 +76,8 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOpt
         }, ct);
 
         progress.WriteLine($"bench: submitting {signed.Count} transactions over {submitter.Name}");
-        var processes = options.LocalProcesses.Prepend(("bench", Environment.ProcessId)).ToList();
-        var cpuBefore = processes.Select(p => ProcessCpu.Read(p.Item2)).ToList();
+        var processes = options.LocalProcesses.Prepend((Name: "bench", ProcessId: Environment.ProcessId)).ToList();
+        var cpuBefore = processes.Select(p => ProcessCpu.Read(p.ProcessId)).ToList();
         var submitWatch = Stopwatch.StartNew();
         var start = Stopwatch.GetTimestamp();
         var summary = submitter is PacedStreamSubmitter paced
@@ -100,7 +100,7 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOpt
         if (!allCommitted.Task.IsCompleted)
             throw new TimeoutException($"{pending.Remaining} of {signed.Count} transactions were not committed in time");
         var elapsed = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
-        var cpuAfter = processes.Select(p => ProcessCpu.Read(p.Item2)).ToList();
+        var cpuAfter = processes.Select(p => ProcessCpu.Read(p.ProcessId)).ToList();
         await watchCancel.CancelAsync();
         try
         {
@@ -127,7 +127,7 @@ public sealed class BenchRunner(WalletClient client, PrivateKey funder, BenchOpt
         progress.WriteLine($"bench: libsecp256k1 recovery on one core after the load: {baselineAfter:F0}/s");
         var yardstick = (baseline + baselineAfter) / 2;
         var committedPerSec = committed / elapsed;
-        var cpu = CpuShares(processes.Select(p => p.Item1).ToList(), cpuBefore, cpuAfter, committed);
+        var cpu = CpuShares(processes.Select(p => p.Name).ToList(), cpuBefore, cpuAfter, committed);
         var cpuSeconds = cpu.Sum(c => c.CpuSeconds);
         return new BenchReport
         {

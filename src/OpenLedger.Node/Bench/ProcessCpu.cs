@@ -8,7 +8,7 @@ namespace OpenLedger.Node.Bench;
 /// </summary>
 public static class ProcessCpu
 {
-    private static readonly double TicksPerSecond = 100; // USER_HZ: 100 on every Linux architecture .NET runs on
+    private const double TicksPerSecond = 100; // USER_HZ: 100 on every Linux architecture .NET runs on
 
     /// <summary>One reading of a process: seconds on a CPU (user + system, all threads) and context switches.</summary>
     public readonly record struct Sample(double CpuSeconds, long VoluntarySwitches, long InvoluntarySwitches);
