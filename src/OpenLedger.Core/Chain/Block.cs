@@ -75,7 +75,15 @@ public sealed record Block
         public int Length => RlpWriter.HeaderLength(Payload) + Payload;
     }
 
-    public static Block Decode(ReadOnlySpan<byte> encoded)
+    public static Block Decode(ReadOnlySpan<byte> encoded) => Decode(encoded, null);
+
+    /// <summary>
+    /// Decodes, taking each transaction <paramref name="known"/> returns for its hash (keccak256 of its bytes here)
+    /// instead of decoding a copy: a validator that already admitted a proposal's transactions into its pool executes
+    /// those objects, their senders recovered and signing hashes computed. Equal hashes mean equal bytes, and strict
+    /// decoding gives one object per encoding, so the result is the same block either way.
+    /// </summary>
+    public static Block Decode(ReadOnlySpan<byte> encoded, Func<Hash256, Transaction?>? known)
     {
         var reader = new RlpReader(encoded);
         var list = reader.ReadList();
@@ -85,7 +93,13 @@ public sealed record Block
         while (txReader.HasMore)
         {
             var item = txReader.PeekIsList() ? txReader.ReadEncodedItem() : txReader.ReadBytes();
-            txs.Add(Transaction.Decode(item));
+            if (known is null)
+            {
+                txs.Add(Transaction.Decode(item));
+                continue;
+            }
+            var hash = Keccak256.Hash(item);
+            txs.Add(known(hash) ?? TransactionCodec.Decode(item, hash));
         }
         var lastCommit = Commit.Decode(ref list);
         var evidenceReader = list.ReadList();

@@ -29,7 +29,21 @@ public sealed record TransactionReceipt
     /// <summary>The EIP-2718 receipt encoding committed to by the receipts root.</summary>
     public byte[] EncodeConsensus()
     {
-        var writer = new RlpWriter(Bloom.ByteLength + 32 + (Logs.Count == 0 ? 0 : Logs.Sum(l => l.Data.Length + 33 * l.Topics.Count + 40)));
+        // One writer per thread: the result is the only allocation (a block encodes thousands of receipts).
+        var writer = _consensusWriter ?? new RlpWriter(Bloom.ByteLength + 64);
+        _consensusWriter = null; // a re-entrant call on this thread gets a writer of its own
+        writer.Reset();
+        WriteConsensus(writer);
+        var encoded = writer.ToArray();
+        if (writer.Length <= MaxRetainedWriter) _consensusWriter = writer;
+        return encoded;
+    }
+
+    [ThreadStatic] private static RlpWriter? _consensusWriter;
+    private const int MaxRetainedWriter = 16 * 1024;
+
+    private void WriteConsensus(RlpWriter writer)
+    {
         if (TxType != 0) writer.WriteEncoded([TxType]);
         var start = writer.BeginList();
         writer.WriteUInt64(Success ? 1UL : 0UL);
@@ -39,7 +53,6 @@ public sealed record TransactionReceipt
         foreach (var log in Logs) log.Encode(writer);
         writer.EndList(logs);
         writer.EndList(start);
-        return writer.ToArray();
     }
 
     /// <summary>The full storage encoding (consensus part plus indexing fields).</summary>

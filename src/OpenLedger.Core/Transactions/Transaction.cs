@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Types;
 
@@ -14,37 +13,54 @@ public sealed class Transaction
     private readonly byte[] _data;
     private readonly byte[] _encoded;
     private readonly TransactionAmounts? _amounts;
-    private StrongBox<Hash256>? _signingHash;
-    private StrongBox<Address>? _sender;
+    // The signed fields (nonce .. access list) lie in _encoded between these offsets: the signing payload is built
+    // from those bytes instead of re-encoding the fields (strict decoding makes the input the canonical encoding).
+    private readonly int _signedFieldsStart;
+    private readonly int _signedFieldsEnd;
+    // Cached results, published by the volatile flag written after the value: racing threads compute the same
+    // bytes, so a reader that sees the flag sees a whole value. Fields instead of boxes: one object per transaction.
+    private Hash256 _signingHash;
+    private volatile bool _hasSigningHash;
+    private Address _sender;
+    private volatile bool _hasSender;
 
-    internal Transaction(UnsignedTransaction fields, in Signature signature, UInt128 v, byte[] encoded)
+    internal Transaction(UnsignedTransaction fields, in Signature signature, UInt128 v, byte[] encoded, int signedFieldsStart, int signedFieldsEnd)
+        : this(fields.Type, fields.ChainId, fields.Type != TxType.Legacy || fields.IsReplayProtected, fields.Nonce,
+            fields.Type == TxType.DynamicFee ? fields.MaxPriorityFeePerGas : fields.GasPrice,
+            fields.Type == TxType.DynamicFee ? fields.MaxFeePerGas : fields.GasPrice,
+            fields.GasLimit, fields.To, fields.Value, fields.Data, fields.AccessList, signature, v, encoded, Keccak256.Hash(encoded),
+            signedFieldsStart, signedFieldsEnd)
     {
-        Type = fields.Type;
-        ChainId = fields.ChainId;
-        IsReplayProtected = fields.Type != TxType.Legacy || fields.IsReplayProtected;
-        Nonce = fields.Nonce;
-        if (fields.Type == TxType.DynamicFee)
-        {
-            MaxPriorityFeePerGas = fields.MaxPriorityFeePerGas;
-            MaxFeePerGas = fields.MaxFeePerGas;
-        }
-        else
-        {
-            MaxPriorityFeePerGas = fields.GasPrice;
-            MaxFeePerGas = fields.GasPrice;
-        }
-        GasLimit = fields.GasLimit;
-        To = fields.To;
-        Value = fields.Value;
-        if (Value.TryToUInt128(out var value) && MaxFeePerGas.TryToUInt128(out var maxFee)
-            && MaxPriorityFeePerGas.TryToUInt128(out var maxPriorityFee))
-            _amounts = new TransactionAmounts(value, maxFee, maxPriorityFee);
-        _data = fields.Data;
-        AccessList = fields.AccessList;
+    }
+
+    /// <summary>
+    /// From decoded fields; <paramref name="maxPriorityFeePerGas"/> and <paramref name="maxFeePerGas"/> are both the gas
+    /// price for legacy and EIP-2930 transactions. <paramref name="hash"/> is keccak256 of <paramref name="encoded"/>.
+    /// </summary>
+    internal Transaction(TxType type, ulong chainId, bool isReplayProtected, ulong nonce, in UInt256 maxPriorityFeePerGas,
+        in UInt256 maxFeePerGas, ulong gasLimit, Address? to, in UInt256 value, byte[] data, IReadOnlyList<AccessListItem> accessList,
+        in Signature signature, UInt128 v, byte[] encoded, in Hash256 hash, int signedFieldsStart, int signedFieldsEnd)
+    {
+        Type = type;
+        ChainId = chainId;
+        IsReplayProtected = isReplayProtected;
+        Nonce = nonce;
+        MaxPriorityFeePerGas = maxPriorityFeePerGas;
+        MaxFeePerGas = maxFeePerGas;
+        GasLimit = gasLimit;
+        To = to;
+        Value = value;
+        if (value.TryToUInt128(out var value128) && maxFeePerGas.TryToUInt128(out var maxFee)
+            && maxPriorityFeePerGas.TryToUInt128(out var maxPriorityFee))
+            _amounts = new TransactionAmounts(value128, maxFee, maxPriorityFee);
+        _data = data;
+        AccessList = accessList;
         Signature = signature;
         V = v;
         _encoded = encoded;
-        Hash = Keccak256.Hash(encoded);
+        Hash = hash;
+        _signedFieldsStart = signedFieldsStart;
+        _signedFieldsEnd = signedFieldsEnd;
     }
 
     public TxType Type { get; }
@@ -110,10 +126,10 @@ public sealed class Transaction
     {
         get
         {
-            var cached = _signingHash;
-            if (cached is not null) return cached.Value;
-            var hash = TransactionCodec.SigningHash(ToUnsigned(copyData: false));
-            _signingHash = new StrongBox<Hash256>(hash);
+            if (_hasSigningHash) return _signingHash;
+            var hash = TransactionCodec.SigningHash(Type, IsReplayProtected, ChainId, _encoded.AsSpan(_signedFieldsStart, _signedFieldsEnd - _signedFieldsStart));
+            _signingHash = hash;
+            _hasSigningHash = true;
             return hash;
         }
     }
@@ -142,7 +158,7 @@ public sealed class Transaction
     /// True once this object has recovered its sender (later <see cref="TryRecoverSender"/> calls return it for free).
     /// A copy decoded from the same bytes starts without it: that is what the node's sender cache, keyed by hash, is for.
     /// </summary>
-    public bool HasRecoveredSender => _sender is not null;
+    public bool HasRecoveredSender => _hasSender;
 
     /// <summary>
     /// The signer, or false with a reason that starts with go-ethereum's "invalid transaction v, r, s values" and is
@@ -150,10 +166,9 @@ public sealed class Transaction
     /// </summary>
     public bool TryRecoverSender(out Address sender, out string error)
     {
-        var cached = _sender;
-        if (cached is not null)
+        if (_hasSender)
         {
-            sender = cached.Value;
+            sender = _sender;
             error = "";
             return true;
         }
@@ -168,7 +183,8 @@ public sealed class Transaction
             error = $"{TransactionRules.InvalidSignaturePrefix}: no public key recovers from it";
             return false;
         }
-        _sender = new StrongBox<Address>(sender);
+        _sender = sender;
+        _hasSender = true;
         error = "";
         return true;
     }
@@ -202,9 +218,7 @@ public sealed class Transaction
         (System.Numerics.BigInteger)GasLimit * Amounts.MaxFeePerGas + Amounts.Value;
 
     /// <summary>The unsigned fields (a fresh builder; changing it does not change this transaction).</summary>
-    public UnsignedTransaction ToUnsigned() => ToUnsigned(copyData: true);
-
-    private UnsignedTransaction ToUnsigned(bool copyData) => new()
+    public UnsignedTransaction ToUnsigned() => new()
     {
         Type = Type,
         ChainId = ChainId,
@@ -216,7 +230,7 @@ public sealed class Transaction
         GasLimit = GasLimit,
         To = To,
         Value = Value,
-        Data = copyData ? _data.ToArray() : _data,
+        Data = _data.ToArray(),
         AccessList = AccessList,
     };
 

@@ -11,21 +11,24 @@ internal static class TransactionCodec
     private const int AccessListFieldCount = 11;
     private const int DynamicFeeFieldCount = 12;
 
-    public static Transaction Decode(ReadOnlySpan<byte> encoded)
+    public static Transaction Decode(ReadOnlySpan<byte> encoded) => Decode(encoded, null);
+
+    /// <summary>Decodes; <paramref name="hash"/>, when given, is keccak256 of <paramref name="encoded"/> already computed by the caller.</summary>
+    public static Transaction Decode(ReadOnlySpan<byte> encoded, Hash256? hash)
     {
         if (encoded.IsEmpty) throw new TransactionDecodingException("empty input is not a transaction");
         var first = encoded[0];
-        if (first >= 0xc0) return Decode(TxType.Legacy, encoded, encoded);
+        if (first >= 0xc0) return Decode(TxType.Legacy, encoded, encoded, hash);
         if (first >= 0x80)
             throw new TransactionDecodingException(
                 $"expected an RLP list (legacy) or a type byte below 0x80 (EIP-2718), found an RLP string prefix 0x{first:x2}");
         if (first != (byte)TxType.AccessList && first != (byte)TxType.DynamicFee)
             throw new TransactionDecodingException($"transaction type 0x{first:x2} is not supported (supported: legacy, 0x01, 0x02)");
         if (encoded.Length == 1) throw new TransactionDecodingException($"type 0x{first:x2} transaction has no payload");
-        return Decode((TxType)first, encoded[1..], encoded);
+        return Decode((TxType)first, encoded[1..], encoded, hash);
     }
 
-    private static Transaction Decode(TxType type, ReadOnlySpan<byte> rlp, ReadOnlySpan<byte> whole)
+    private static Transaction Decode(TxType type, ReadOnlySpan<byte> rlp, ReadOnlySpan<byte> whole, Hash256? hash)
     {
         var kind = Describe(type);
         try
@@ -41,6 +44,8 @@ internal static class TransactionCodec
                 TxType.AccessList => AccessListFieldCount,
                 _ => DynamicFeeFieldCount,
             };
+            // Nothing follows the list, so its payload ends the input.
+            var signedFieldsStart = whole.Length - fields.Remaining;
             var count = CountItems(fields);
             if (count != expected)
                 throw new TransactionDecodingException($"{kind} transaction must have {expected} fields, got {count}");
@@ -63,6 +68,7 @@ internal static class TransactionCodec
             var value = ReadAmount(ref fields, "value");
             var data = fields.ReadBytes().ToArray();
             IReadOnlyList<AccessListItem> accessList = type == TxType.Legacy ? [] : ReadAccessList(ref fields);
+            var signedFieldsEnd = signedFieldsStart + fields.Position;
 
             UInt128 v;
             byte recoveryId;
@@ -98,23 +104,12 @@ internal static class TransactionCodec
             var s = ReadSignatureScalar(ref fields, "signature s");
             var signature = Signature.FromCompact(r, s, recoveryId);
 
-            var unsigned = new UnsignedTransaction
-            {
-                Type = type,
-                ChainId = chainId,
-                IsReplayProtected = replayProtected,
-                Nonce = nonce,
-                GasPrice = gasPrice,
-                MaxPriorityFeePerGas = maxPriority,
-                MaxFeePerGas = maxFee,
-                GasLimit = gasLimit,
-                To = to,
-                Value = value,
-                Data = data,
-                AccessList = accessList,
-            };
             // Strict decoding accepts exactly one encoding per transaction, so the input is the canonical form.
-            return new Transaction(unsigned, signature, v, whole.ToArray());
+            var canonical = whole.ToArray();
+            return new Transaction(type, chainId, replayProtected, nonce,
+                type == TxType.DynamicFee ? maxPriority : gasPrice, type == TxType.DynamicFee ? maxFee : gasPrice,
+                gasLimit, to, value, data, accessList, signature, v, canonical, hash ?? Keccak256.Hash(canonical),
+                signedFieldsStart, signedFieldsEnd);
         }
         catch (RlpException e)
         {
@@ -158,7 +153,9 @@ internal static class TransactionCodec
         WriteScalar(writer, signature.S);
         // The list began after the type byte, so its header lands between the type byte and the payload.
         writer.EndList(list);
-        return new Transaction(fields, signature, v, writer.ToArray());
+        var encoded = writer.ToArray();
+        var (start, end) = SignedFieldRange(encoded, fields.Type);
+        return new Transaction(fields, signature, v, encoded, start, end);
     }
 
     /// <summary>The payload whose keccak256 is signed: EIP-155 for legacy (or the 6-field pre-155 form), EIP-2718 for typed.</summary>
@@ -183,6 +180,76 @@ internal static class TransactionCodec
         var hash = Keccak256.Hash(writer.WrittenSpan);
         if (writer.Length <= MaxRetainedSigningWriter) _signingWriter = writer;
         return hash;
+    }
+
+    /// <summary>Where the signed fields (everything before v, r, s) lie in a canonical encoding.</summary>
+    private static (int Start, int End) SignedFieldRange(byte[] encoded, TxType type)
+    {
+        var offset = type == TxType.Legacy ? 0 : 1;
+        var outer = new RlpReader(encoded.AsSpan(offset));
+        var fields = outer.ReadList();
+        var start = encoded.Length - fields.Remaining;
+        var signedCount = (type == TxType.Legacy ? LegacyFieldCount : type == TxType.AccessList ? AccessListFieldCount : DynamicFeeFieldCount) - 3;
+        for (var i = 0; i < signedCount; i++) fields.ReadEncodedItem();
+        return (start, start + fields.Position);
+    }
+
+    /// <summary>
+    /// keccak256 of the signing payload built around <paramref name="signedFields"/>, the signed fields as they appear
+    /// in the canonical encoding: type byte (typed), a list header, the fields, and for EIP-155 legacy chainId, 0, 0.
+    /// Same digest as <see cref="SigningHash(UnsignedTransaction)"/>, without re-encoding any field.
+    /// </summary>
+    public static Hash256 SigningHash(TxType type, bool isReplayProtected, ulong chainId, ReadOnlySpan<byte> signedFields)
+    {
+        Span<byte> suffix = stackalloc byte[11];
+        var suffixLength = 0;
+        if (type == TxType.Legacy && isReplayProtected)
+        {
+            suffixLength = WriteRlpUInt64(suffix, chainId);
+            suffix[suffixLength++] = 0x80;
+            suffix[suffixLength++] = 0x80;
+        }
+        var payload = signedFields.Length + suffixLength;
+        var total = (type == TxType.Legacy ? 0 : 1) + RlpWriter.HeaderLength(payload) + payload;
+        byte[]? rented = null;
+        var buffer = total <= 512 ? stackalloc byte[512] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(total));
+        var at = 0;
+        if (type != TxType.Legacy) buffer[at++] = (byte)type;
+        if (payload < 56)
+        {
+            buffer[at++] = (byte)(0xc0 + payload);
+        }
+        else
+        {
+            var lengthBytes = 4 - (System.Numerics.BitOperations.LeadingZeroCount((uint)payload) / 8);
+            buffer[at++] = (byte)(0xf7 + lengthBytes);
+            for (var i = lengthBytes - 1; i >= 0; i--) buffer[at++] = (byte)(payload >> (8 * i));
+        }
+        signedFields.CopyTo(buffer[at..]);
+        at += signedFields.Length;
+        suffix[..suffixLength].CopyTo(buffer[at..]);
+        at += suffixLength;
+        var hash = Keccak256.Hash(buffer[..at]);
+        if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        return hash;
+    }
+
+    private static int WriteRlpUInt64(Span<byte> output, ulong value)
+    {
+        if (value == 0)
+        {
+            output[0] = 0x80;
+            return 1;
+        }
+        if (value < 0x80)
+        {
+            output[0] = (byte)value;
+            return 1;
+        }
+        var length = 8 - System.Numerics.BitOperations.LeadingZeroCount(value) / 8;
+        output[0] = (byte)(0x80 + length);
+        for (var i = 0; i < length; i++) output[1 + i] = (byte)(value >> (8 * (length - 1 - i)));
+        return 1 + length;
     }
 
     private static void WriteForSigning(RlpWriter writer, UnsignedTransaction fields)

@@ -209,7 +209,7 @@ public sealed class GossipRouter
             _cache.Put(id, message);
             var rpc = new PubSubRpc();
             rpc.Messages.Add(message);
-            byte[] frame = LengthPrefixed.Frame(rpc.Encode());
+            byte[] frame = rpc.EncodeFramed();
             bool priority = _priorityTopics.Contains(topic);
             foreach (var peer in PublishTargets(topic, now))
                 if (Send(peer, frame, priority)) sent++;
@@ -280,7 +280,7 @@ public sealed class GossipRouter
 
     private void SendToAll(GossipPeer[] targets, PubSubRpc rpc, bool priority)
     {
-        byte[] frame = LengthPrefixed.Frame(rpc.Encode());
+        byte[] frame = rpc.EncodeFramed();
         foreach (var peer in targets) Send(peer, frame, priority);
     }
 
@@ -428,13 +428,21 @@ public sealed class GossipRouter
         PeerId from = stream.RemotePeer;
         while (!cancellationToken.IsCancellationRequested)
         {
-            byte[]? frame;
             PubSubRpc rpc;
             try
             {
-                frame = await LengthPrefixed.ReadAsync(stream, _options.MaxRpcSize, cancellationToken).ConfigureAwait(false);
-                if (frame is null) return;
-                rpc = PubSubRpc.Decode(frame);
+                var read = await LengthPrefixed.ReadPooledAsync(stream, _options.MaxRpcSize, cancellationToken).ConfigureAwait(false);
+                if (read is not { } pooled) return;
+                var (frame, length) = pooled;
+                try
+                {
+                    rpc = PubSubRpc.Decode(frame, length);
+                }
+                finally
+                {
+                    // Decoding copies every field it keeps, so the frame can go back at once.
+                    System.Buffers.ArrayPool<byte>.Shared.Return(frame);
+                }
             }
             catch (Exception e) when (e is FormatException or MessageTooLargeException)
             {
@@ -530,7 +538,7 @@ public sealed class GossipRouter
             foreach (PeerId target in mesh)
             {
                 if (target == from || !_peers.TryGetValue(target, out var peer) || !peer.SupportsIDontWant) continue;
-                Send(peer, frame ??= LengthPrefixed.Frame(announcement.Encode()), priority: true);
+                Send(peer, frame ??= announcement.EncodeFramed(), priority: true);
             }
         }
     }
@@ -641,14 +649,14 @@ public sealed class GossipRouter
                     // Several messages per RPC, but never near the frame limit (batch-topic messages are large).
                     if (rpc.Messages.Count >= _options.MaxForwardBatch || bytes >= _options.MaxRpcSize / 2)
                     {
-                        Send(peer, LengthPrefixed.Frame(rpc.Encode()), priority);
+                        Send(peer, rpc.EncodeFramed(), priority);
                         (rpc, bytes) = (new PubSubRpc(), 0);
                     }
                     forwards[target] = (rpc, bytes);
                 }
             }
             foreach (var (target, (rpc, _)) in forwards)
-                if (rpc.Messages.Count > 0 && _peers.TryGetValue(target, out var peer)) Send(peer, LengthPrefixed.Frame(rpc.Encode()), priority);
+                if (rpc.Messages.Count > 0 && _peers.TryGetValue(target, out var peer)) Send(peer, rpc.EncodeFramed(), priority);
         }
         foreach (var (_, _, gossip) in accepted)
         {
@@ -724,7 +732,7 @@ public sealed class GossipRouter
                     {
                         var rpc = new PubSubRpc();
                         rpc.Messages.Add(message);
-                        frame = LengthPrefixed.Frame(rpc.Encode());
+                        frame = rpc.EncodeFramed();
                     }
                     Send(peer, frame, priority);
                 }
@@ -862,7 +870,7 @@ public sealed class GossipRouter
 
     private void Enqueue(GossipPeer peer, PubSubRpc rpc)
     {
-        if (!peer.Outbound.Writer.TryWrite(LengthPrefixed.Frame(rpc.Encode())))
+        if (!peer.Outbound.Writer.TryWrite(rpc.EncodeFramed()))
             _log.Debug("gossip queue to {PeerId} is full; dropping an RPC", peer.Id);
     }
 

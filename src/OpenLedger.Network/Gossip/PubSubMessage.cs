@@ -72,15 +72,43 @@ public sealed class PubSubMessage
         return at;
     }
 
-    private byte[] Encode(bool includeSignature) => ProtobufFields.Encode(output =>
+    private byte[] Encode(bool includeSignature)
     {
-        if (From is not null) ProtobufFields.WriteBytes(output, 1, From);
-        if (Data is not null) ProtobufFields.WriteBytes(output, 2, Data);
-        if (SequenceNumber is not null) ProtobufFields.WriteBytes(output, 3, SequenceNumber);
-        ProtobufFields.WriteString(output, 4, Topic);
-        if (includeSignature && Signature is not null) ProtobufFields.WriteBytes(output, 5, Signature);
-        if (includeSignature && Key is not null) ProtobufFields.WriteBytes(output, 6, Key);
-    });
+        var encoded = new byte[EncodedLength(includeSignature)];
+        var end = WriteTo(encoded, 0, includeSignature);
+        System.Diagnostics.Debug.Assert(end == encoded.Length);
+        return encoded;
+    }
+
+    /// <summary>The length of <see cref="Encode()"/>'s bytes, computed without encoding.</summary>
+    internal int EncodedLength(bool includeSignature = true)
+    {
+        var topicLength = System.Text.Encoding.UTF8.GetByteCount(Topic);
+        var length = FieldLength(From) + FieldLength(Data) + FieldLength(SequenceNumber) + 1 + VarintLength((uint)topicLength) + topicLength;
+        if (includeSignature) length += FieldLength(Signature) + FieldLength(Key);
+        return length;
+    }
+
+    /// <summary>Writes <see cref="Encode()"/>'s bytes at <paramref name="at"/> (room for <see cref="EncodedLength"/> bytes) and returns where they end.</summary>
+    internal int WriteTo(Span<byte> span, int at, bool includeSignature = true)
+    {
+        at = WriteField(span, at, 1, From);
+        at = WriteField(span, at, 2, Data);
+        at = WriteField(span, at, 3, SequenceNumber);
+        span[at++] = 4 << 3 | 2;
+        at = WriteVarint(span, at, (uint)System.Text.Encoding.UTF8.GetByteCount(Topic));
+        at += System.Text.Encoding.UTF8.GetBytes(Topic, span[at..]);
+        if (includeSignature)
+        {
+            at = WriteField(span, at, 5, Signature);
+            at = WriteField(span, at, 6, Key);
+        }
+        return at;
+    }
+
+    internal static int VarintSize(uint value) => VarintLength(value);
+
+    internal static int WriteVarintAt(Span<byte> span, int at, uint value) => WriteVarint(span, at, value);
 
     public static PubSubMessage Decode(ReadOnlySpan<byte> data) => Decode(data.ToArray());
 

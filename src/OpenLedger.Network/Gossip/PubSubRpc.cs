@@ -45,6 +45,35 @@ public sealed class PubSubRpc
         if (HasControl) ProtobufFields.WriteBytes(output, 3, EncodeControl());
     });
 
+    /// <summary>
+    /// <see cref="Encode"/>'s bytes behind their uvarint length: the frame a gossipsub stream carries. An RPC of
+    /// messages only (every publish and forward) is written straight into one exactly sized array; a message is
+    /// not first encoded on its own, then copied into the RPC, then into the frame (three copies of a proposal-sized
+    /// payload, each a large-object allocation that brings the next full collection closer).
+    /// </summary>
+    public byte[] EncodeFramed()
+    {
+        if (Subscriptions.Count > 0 || HasControl) return LengthPrefixed.Frame(Encode());
+        var lengths = Messages.Count <= 16 ? stackalloc int[Messages.Count] : new int[Messages.Count];
+        long payload = 0;
+        for (var i = 0; i < Messages.Count; i++)
+        {
+            lengths[i] = Messages[i].EncodedLength();
+            payload += 1 + PubSubMessage.VarintSize((uint)lengths[i]) + lengths[i];
+        }
+        if (payload > int.MaxValue - 5) throw new InvalidOperationException($"an RPC of {payload} bytes cannot be framed");
+        var frame = new byte[PubSubMessage.VarintSize((uint)payload) + (int)payload];
+        var at = PubSubMessage.WriteVarintAt(frame, 0, (uint)payload);
+        for (var i = 0; i < Messages.Count; i++)
+        {
+            frame[at++] = 2 << 3 | 2;
+            at = PubSubMessage.WriteVarintAt(frame, at, (uint)lengths[i]);
+            at = Messages[i].WriteTo(frame, at);
+        }
+        System.Diagnostics.Debug.Assert(at == frame.Length);
+        return frame;
+    }
+
     private byte[] EncodeControl() => ProtobufFields.Encode(output =>
     {
         foreach (var ihave in IHave)
@@ -90,7 +119,11 @@ public sealed class PubSubRpc
 
     /// <summary>As the span overload, reading the frame in place: a transaction batch is not copied once per nesting level.</summary>
     /// <exception cref="FormatException">Malformed protobuf or limits exceeded.</exception>
-    public static PubSubRpc Decode(byte[] data)
+    public static PubSubRpc Decode(byte[] data) => Decode(data, data.Length);
+
+    /// <summary>The RPC in the first <paramref name="length"/> bytes of <paramref name="data"/>; nothing decoded refers to the array afterwards (a pooled frame can be returned).</summary>
+    /// <exception cref="FormatException">Malformed protobuf or limits exceeded.</exception>
+    public static PubSubRpc Decode(byte[] data, int length)
     {
         var rpc = new PubSubRpc();
         int entries = 0;
@@ -98,7 +131,7 @@ public sealed class PubSubRpc
         {
             if (++entries > MaxEntriesPerRpc) throw new FormatException($"RPC carries more than {MaxEntriesPerRpc} entries");
         }
-        ProtobufFields.Decode(data, (input, tag) =>
+        ProtobufFields.Decode(data, 0, length, (input, tag) =>
         {
             switch (tag)
             {

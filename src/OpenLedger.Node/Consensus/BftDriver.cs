@@ -343,7 +343,7 @@ public sealed class BftDriver : IBlockProducer
         if (_executed.ContainsKey(proposed.Hash)) return true;
         try
         {
-            var block = Block.Decode(proposed.Payload);
+            var block = Block.Decode(proposed.Payload, _pool.Get);
             if (block.Hash != proposed.Hash || block.Number != height || height != _chain.Head.Number + 1)
             {
                 _log.Warning("Proposed block {Hash} at height {Height} does not match its payload or our head {Head}", proposed.Hash, height, _chain.Head.Number);
@@ -370,7 +370,7 @@ public sealed class BftDriver : IBlockProducer
         if (decision.Height == _chain.Head.Number + 1)
         {
             if (!_executed.TryGetValue(decision.Block.Hash, out var executed))
-                executed = _chain.ExecuteBlock(Block.Decode(decision.Block.Payload));
+                executed = _chain.ExecuteBlock(Block.Decode(decision.Block.Payload, _pool.Get));
             _chain.CommitBlock(executed, decision.Commit);
             committed = executed.Block;
             var pruned = _pool.Prune(_chain.HeadAccounts, _chain.NextBaseFee, _chain.Parameters);

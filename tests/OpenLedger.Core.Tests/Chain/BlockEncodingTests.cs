@@ -36,6 +36,33 @@ public sealed class BlockEncodingTests
             Assert.Equal(block.LastCommit.Encode(), decoded.LastCommit.Encode());
         });
 
+    [Fact]
+    public void Decode_takes_the_known_transaction_objects_by_hash_and_decodes_the_rest()
+    {
+        var block = NewBlock(transactions: 9, signatures: 2, evidence: 1, dataLength: 70);
+        var encoded = block.Encode();
+        // Every other transaction is "in the pool": the very object block building used.
+        var pool = block.Transactions.Where((_, i) => i % 2 == 0).ToDictionary(t => t.Hash);
+        var asked = new List<Hash256>();
+        var decoded = Block.Decode(encoded, hash =>
+        {
+            asked.Add(hash);
+            return pool.GetValueOrDefault(hash);
+        });
+
+        Assert.Equal(block.Transactions.Select(t => t.Hash), asked);
+        for (var i = 0; i < block.Transactions.Count; i++)
+        {
+            if (i % 2 == 0) Assert.Same(block.Transactions[i], decoded.Transactions[i]);
+            else Assert.NotSame(block.Transactions[i], decoded.Transactions[i]);
+            Assert.Equal(block.Transactions[i].Encoded.ToArray(), decoded.Transactions[i].Encoded.ToArray());
+            Assert.Equal(block.Transactions[i].Hash, decoded.Transactions[i].Hash);
+            Assert.Equal(block.Transactions[i].SigningHash, decoded.Transactions[i].SigningHash);
+        }
+        Assert.Equal(block.Header.Hash, decoded.Header.Hash);
+        Assert.Equal(encoded, decoded.Encode());
+    }
+
     private static Block NewBlock(int transactions, int signatures, int evidence, int dataLength)
     {
         var txs = Enumerable.Range(0, transactions).Select(i => i % 3 == 0

@@ -93,7 +93,37 @@ public class TransactionPropertyTests
         Assert.Equal(data, decoded.Data.ToArray());
         Assert.Equal(accessList, decoded.AccessList);
         Assert.Equal(signed.SigningHash, decoded.SigningHash);
+        // The decoded hash is built from the encoding's bytes; the builder's re-encodes the fields.
+        Assert.Equal(unsigned.SigningHash, decoded.SigningHash);
         Assert.Equal(TestTransactions.Key.Address, decoded.RecoverSender());
+    }
+
+    /// <summary>
+    /// The signing payload is rebuilt from the encoding's bytes around the list-header size change at 56 bytes and
+    /// past the 512-byte stack buffer; each digest must equal the one from re-encoding the fields.
+    /// </summary>
+    [Theory]
+    [InlineData(TxType.Legacy, true)]
+    [InlineData(TxType.Legacy, false)]
+    [InlineData(TxType.AccessList, true)]
+    [InlineData(TxType.DynamicFee, true)]
+    public void SigningHash_from_the_encoding_equals_the_re_encoded_fields_at_every_size(TxType type, bool replayProtected)
+    {
+        foreach (var length in new[] { 0, 1, 2, 10, 20, 25, 30, 40, 55, 56, 57, 200, 255, 256, 440, 470, 500, 512, 600, 65_535, 65_536, 70_000 })
+        foreach (var chainId in replayProtected ? new ulong[] { 1, 127, 128, 161_200, ulong.MaxValue } : [0UL])
+        {
+            var unsigned = new UnsignedTransaction
+            {
+                Type = type, ChainId = chainId, IsReplayProtected = replayProtected, Nonce = (ulong)length, GasPrice = type == TxType.DynamicFee ? 0UL : 7UL,
+                MaxFeePerGas = type == TxType.DynamicFee ? 9UL : 0UL, MaxPriorityFeePerGas = type == TxType.DynamicFee ? 1UL : 0UL, GasLimit = 30_000,
+                To = TestTransactions.Recipient, Value = 5, Data = Enumerable.Range(0, length).Select(i => (byte)i).ToArray(),
+            };
+            var signed = TestTransactions.Signed(unsigned);
+            var decoded = Transaction.Decode(signed.Encoded);
+            Assert.Equal(Keccak256.Hash(unsigned.EncodeForSigning()), signed.SigningHash);
+            Assert.Equal(Keccak256.Hash(unsigned.EncodeForSigning()), decoded.SigningHash);
+            Assert.Equal(TestTransactions.Key.Address, decoded.RecoverSender());
+        }
     }
 
     [Property(MaxTest = 200)]

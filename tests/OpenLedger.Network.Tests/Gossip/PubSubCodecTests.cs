@@ -28,6 +28,81 @@ public class PubSubCodecTests
         Assert.Equal(expected.Key, actual.Key);
     }
 
+    /// <summary>A Message as Google.Protobuf's own writer encodes it, field by field.</summary>
+    private static byte[] ReferenceMessage(PubSubMessage m)
+    {
+        using var stream = new MemoryStream();
+        var output = new Google.Protobuf.CodedOutputStream(stream);
+        void Bytes(int field, byte[]? value)
+        {
+            if (value is null) return;
+            output.WriteTag(field, Google.Protobuf.WireFormat.WireType.LengthDelimited);
+            output.WriteBytes(Google.Protobuf.ByteString.CopyFrom(value));
+        }
+        Bytes(1, m.From);
+        Bytes(2, m.Data);
+        Bytes(3, m.SequenceNumber);
+        output.WriteTag(4, Google.Protobuf.WireFormat.WireType.LengthDelimited);
+        output.WriteString(m.Topic);
+        Bytes(5, m.Signature);
+        Bytes(6, m.Key);
+        output.Flush();
+        return stream.ToArray();
+    }
+
+    /// <summary>The RPC { repeated Message publish = 2; } the same way.</summary>
+    private static byte[] ReferenceEncoding(IEnumerable<PubSubMessage> messages)
+    {
+        using var stream = new MemoryStream();
+        var rpc = new Google.Protobuf.CodedOutputStream(stream);
+        foreach (var m in messages)
+        {
+            rpc.WriteTag(2, Google.Protobuf.WireFormat.WireType.LengthDelimited);
+            rpc.WriteBytes(Google.Protobuf.ByteString.CopyFrom(ReferenceMessage(m)));
+        }
+        rpc.Flush();
+        return stream.ToArray();
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(127)]
+    [InlineData(128)]
+    [InlineData(16_383)]
+    [InlineData(16_384)]
+    [InlineData(300_000)]
+    public void A_framed_rpc_of_messages_is_the_reference_encoding_behind_its_length(int size)
+    {
+        var rpc = new PubSubRpc();
+        rpc.Messages.Add(Message(size, 0xC3));
+        rpc.Messages.Add(new PubSubMessage { Data = [1, 2], Topic = "/ünïcode/topic" }); // no from, seqno, signature or key
+        rpc.Messages.Add(Message(size / 2, 0x11));
+
+        var framed = rpc.EncodeFramed();
+        var reference = ReferenceEncoding(rpc.Messages);
+
+        var prefix = new MemoryStream();
+        var lengthWriter = new Google.Protobuf.CodedOutputStream(prefix);
+        lengthWriter.WriteUInt32((uint)reference.Length);
+        lengthWriter.Flush();
+        Assert.Equal(prefix.ToArray().Concat(reference).ToArray(), framed);
+        foreach (var m in rpc.Messages) Assert.Equal(ReferenceMessage(m), m.Encode());
+        var decoded = PubSubRpc.Decode(framed.AsSpan(prefix.ToArray().Length));
+        Assert.Equal(3, decoded.Messages.Count);
+        for (var i = 0; i < 3; i++) AssertSame(rpc.Messages[i], decoded.Messages[i]);
+    }
+
+    [Fact]
+    public void A_framed_rpc_with_control_or_subscriptions_is_its_encoding_behind_its_length()
+    {
+        var rpc = new PubSubRpc();
+        rpc.Messages.Add(Message(500, 0x42));
+        rpc.IDontWant.Add([9, 9]);
+        rpc.Subscriptions.Add(new SubscriptionChange(true, "/t"));
+        Assert.Equal(OpenLedger.Network.Encoding.LengthPrefixed.Frame(rpc.Encode()), rpc.EncodeFramed());
+    }
+
     [Fact]
     public void Large_messages_and_control_round_trip_through_one_rpc()
     {
