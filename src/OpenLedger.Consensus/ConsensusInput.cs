@@ -38,6 +38,13 @@ public abstract record ConsensusInput
             BlockToPropose b => b.Block.Payload.Length,
             _ => 0,
         });
+        Encode(writer);
+        return writer.ToArray();
+    }
+
+    /// <summary>Appends the encoding to <paramref name="writer"/> (the WAL reuses one writer for every input it logs).</summary>
+    public void Encode(RlpWriter writer)
+    {
         var start = writer.BeginList();
         switch (this)
         {
@@ -72,7 +79,6 @@ public abstract record ConsensusInput
                 throw new InvalidOperationException($"no encoding for consensus input {GetType().Name}");
         }
         writer.EndList(start);
-        return writer.ToArray();
     }
 
     public static ConsensusInput Decode(ReadOnlySpan<byte> encoded)

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using OpenLedger.Core.Encoding;
 using OpenLedger.Storage;
 
 namespace OpenLedger.Consensus.Wal;
@@ -15,6 +16,8 @@ public sealed class KeyValueConsensusWal : IConsensusWal
     private ulong _height;
     private uint _nextSequence;
     private bool _started;
+    private RlpWriter? _writer;
+    private const int MaxRetainedWriter = 8 * 1024 * 1024;
 
     public KeyValueConsensusWal(IKeyValueStore store) => _store = store;
 
@@ -50,7 +53,13 @@ public sealed class KeyValueConsensusWal : IConsensusWal
     {
         if (input.InputHeight != _height)
             throw new InvalidOperationException($"WAL is at height {_height}; cannot append an input of height {input.InputHeight}");
-        _store.Put(DbColumn.Consensus, Key(_height, _nextSequence++), input.Encode(), sync);
+        // One writer for every entry: a proposal's entry is as large as its block, and encoding it into a fresh array
+        // (a large-object allocation per proposal) is what brought the next full collection closer.
+        var writer = _writer ??= new RlpWriter(4096);
+        writer.Reset();
+        input.Encode(writer);
+        _store.Put(DbColumn.Consensus, Key(_height, _nextSequence++), writer.WrittenSpan, sync);
+        if (writer.Length > MaxRetainedWriter) _writer = null;
     }
 
     public IReadOnlyList<ConsensusInput> Read(ulong height) =>

@@ -166,7 +166,7 @@ public sealed class TransactionPool
     public TxPoolRejection?[] AddBatch(IReadOnlyList<Transaction> transactions, IAccountReader state)
     {
         RecoverSenders(transactions);
-        var accounts = new BatchAccountReader(state);
+        var accounts = new BatchAccountReader(state, transactions.Count);
         var results = new TxPoolRejection?[transactions.Count];
         for (var i = 0; i < transactions.Count; i++) results[i] = Add(transactions[i], accounts);
         return results;
@@ -398,9 +398,11 @@ public sealed class TransactionPool
     }
 
     /// <summary>Head accounts read once per sender for one admission batch.</summary>
-    private sealed class BatchAccountReader(IAccountReader inner) : IAccountReader
+    private sealed class BatchAccountReader(IAccountReader inner, int expectedSenders) : IAccountReader
     {
-        private readonly Dictionary<Address, (ulong Nonce, UInt128 Balance)> _read = new();
+        // Sized up front (a batch's senders are at most its transactions): growing by doubling allocated the table
+        // about twice over per gossip batch. Capped so the table stays a small-object allocation.
+        private readonly Dictionary<Address, (ulong Nonce, UInt128 Balance)> _read = new(Math.Min(expectedSenders, 1024));
 
         public ulong GetNonce(Address address) => GetNonceAndBalance(address).Nonce;
 

@@ -139,7 +139,7 @@ public sealed class BftDriver : IBlockProducer
     {
         try
         {
-            ConsensusMessage.Decode(message.Data);
+            message.ValidatorData = ConsensusMessage.Decode(message.Data);
             return ValidationResult.Accept;
         }
         catch (RlpException)
@@ -154,7 +154,8 @@ public sealed class BftDriver : IBlockProducer
         {
             try
             {
-                _inbox.Post(new GossipReceived(ConsensusMessage.Decode(message.Data), message.From));
+                var decoded = message.ValidatorData as ConsensusMessage ?? ConsensusMessage.Decode(message.Data);
+                _inbox.Post(new GossipReceived(decoded, message.From));
             }
             catch (RlpException e)
             {

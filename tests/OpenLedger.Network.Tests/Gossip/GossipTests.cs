@@ -87,6 +87,28 @@ public class GossipTests
     }
 
     [Fact]
+    public async Task What_a_validator_decoded_reaches_the_subscribers_with_the_message()
+    {
+        await using var a = await TestHosts.StartAsync();
+        await using var b = await TestHosts.StartAsync();
+        var delivered = new ConcurrentQueue<GossipMessage>();
+        a.Gossip.Subscribe(Topic);
+        b.Gossip.Subscribe(Topic, m =>
+        {
+            m.ValidatorData = Convert.ToHexString(m.Data);
+            return ValidationResult.Accept;
+        });
+        b.Gossip.MessageReceived += delivered.Enqueue;
+        await a.DialAsync(TestHosts.AddressOf(b), TestHosts.Timeout());
+        Assert.True(await Eventually.TrueAsync(() => a.Gossip.PeersSubscribedTo(Topic).Count == 1, TimeSpan.FromSeconds(10)));
+
+        await a.Gossip.PublishAsync(Topic, [0xCA, 0xFE]);
+        Assert.True(await Eventually.TrueAsync(() => !delivered.IsEmpty, TimeSpan.FromSeconds(10)));
+        var message = Assert.Single(delivered);
+        Assert.Equal("CAFE", message.ValidatorData);
+    }
+
+    [Fact]
     public async Task Forged_signatures_are_rejected()
     {
         await using var a = await TestHosts.StartAsync();
