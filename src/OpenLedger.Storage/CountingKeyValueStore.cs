@@ -43,6 +43,8 @@ public sealed class CountingKeyValueStore(IKeyValueStore inner) : IKeyValueStore
 
     public IWriteBatch CreateBatch() => inner.CreateBatch();
 
+    public IWriteBatch CreateBatch(int expectedBytes) => inner.CreateBatch(expectedBytes);
+
     public void Write(IWriteBatch batch, bool sync = false) => inner.Write(batch, sync);
 
     public IEnumerable<(byte[] Key, byte[] Value)> Iterate(DbColumn column, byte[]? prefix = null) => inner.Iterate(column, prefix);

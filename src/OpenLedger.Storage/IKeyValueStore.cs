@@ -19,6 +19,12 @@ public interface IKeyValueStore : IDisposable
 
     IWriteBatch CreateBatch();
 
+    /// <summary>
+    /// A batch with room for about <paramref name="expectedBytes"/> of operations set aside up front (a block's batch is
+    /// megabytes; growing it by doubling copies it and touches fresh memory each time). Only a hint.
+    /// </summary>
+    IWriteBatch CreateBatch(int expectedBytes) => CreateBatch();
+
     /// <summary>Applies every operation of <paramref name="batch"/> at once, in the order they were added.</summary>
     void Write(IWriteBatch batch, bool sync = false);
 

@@ -9,4 +9,7 @@ public interface IWriteBatch : IDisposable
 
     /// <summary>The number of operations added so far.</summary>
     int Count { get; }
+
+    /// <summary>The size of the batch's encoding so far, where the store keeps one (0 where it does not).</summary>
+    long EncodedBytes => 0;
 }

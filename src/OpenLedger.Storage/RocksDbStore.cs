@@ -153,6 +153,12 @@ public sealed class RocksDbStore : IKeyValueStore
         return new RocksDbWriteBatch(this);
     }
 
+    public IWriteBatch CreateBatch(int expectedBytes)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new RocksDbWriteBatch(this, expectedBytes);
+    }
+
     public void Write(IWriteBatch batch, bool sync = false)
     {
         ArgumentNullException.ThrowIfNull(batch);

@@ -241,6 +241,9 @@ public sealed class Blockchain
         };
     }
 
+    private int _lastCommitBatchBytes;
+    private const int MaxReservedCommitBatchBytes = 64 * 1024 * 1024;
+
     /// <summary>Makes an executed block final: one synced atomic batch, then the head moves.</summary>
     public void CommitBlock(ExecutedBlock executed, Commit commit)
     {
@@ -250,13 +253,16 @@ public sealed class Blockchain
         var db = _store.Database;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         _flatAccounts.MarkChanging();
-        using (var batch = db.CreateBatch())
+        // Sized from the previous block's batch: consecutive blocks under load are alike, and a batch a little too
+        // small still grows as usual.
+        using (var batch = db.CreateBatch(_lastCommitBatchBytes + _lastCommitBatchBytes / 4))
         {
             executed.State.CommitTo(new WriteBatchTrieNodeSink(batch));
             executed.State.CommitFlatState(batch);
             if (executed.NextValidators.Hash != snapshot.NextValidators.Hash) _store.WriteValidatorSet(batch, executed.NextValidators);
             _store.WriteBlock(batch, executed.Block, executed.Encoded, executed.Result.Receipts, commit, executed.Result.ReceiptEncodings);
             CommittedEvidenceIndex.Write(batch, executed.Block);
+            _lastCommitBatchBytes = (int)Math.Min(batch.EncodedBytes, MaxReservedCommitBatchBytes);
             db.Write(batch, sync: true);
         }
         if (_hasFlatState) _flatAccounts.MarkAt(executed.Block.Header.StateRoot);

@@ -93,6 +93,27 @@ public sealed class RocksDbStoreTests : KeyValueStoreContractTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100)]
+    [InlineData(4 * 1024 * 1024)]
+    public void A_batch_with_reserved_room_writes_exactly_what_was_put_and_reports_its_size(int reserved)
+    {
+        using (var batch = _store.CreateBatch(reserved))
+        {
+            Assert.Equal(12, batch.EncodedBytes); // RocksDB's batch header: sequence number and count
+            for (var i = 0; i < 2_000; i++) batch.Put(DbColumn.Blocks, BitConverter.GetBytes(i), new byte[i % 700 + 1]);
+            batch.Delete(DbColumn.Blocks, BitConverter.GetBytes(7));
+            Assert.Equal(2_001, batch.Count);
+            // Every operation adds at least its key and value to the encoding.
+            Assert.InRange(batch.EncodedBytes, 12 + 2_000 * 4 + Enumerable.Range(0, 2_000).Sum(i => i % 700 + 1), long.MaxValue);
+            _store.Write(batch, sync: true);
+        }
+        Assert.Null(_store.Get(DbColumn.Blocks, BitConverter.GetBytes(7)));
+        for (var i = 0; i < 2_000; i++)
+            if (i != 7) Assert.Equal(i % 700 + 1, _store.Get(DbColumn.Blocks, BitConverter.GetBytes(i))!.Length);
+    }
+
     [Fact]
     public void Open_CreatesMissingDirectories()
     {
