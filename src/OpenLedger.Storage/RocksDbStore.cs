@@ -147,11 +147,7 @@ public sealed class RocksDbStore : IKeyValueStore
         }
     }
 
-    public IWriteBatch CreateBatch()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return new RocksDbWriteBatch(this);
-    }
+    public IWriteBatch CreateBatch() => CreateBatch(0);
 
     public IWriteBatch CreateBatch(int expectedBytes)
     {

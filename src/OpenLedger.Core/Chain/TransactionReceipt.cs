@@ -29,18 +29,13 @@ public sealed record TransactionReceipt
     /// <summary>The EIP-2718 receipt encoding committed to by the receipts root.</summary>
     public byte[] EncodeConsensus()
     {
-        // One writer per thread: the result is the only allocation (a block encodes thousands of receipts).
-        var writer = _consensusWriter ?? new RlpWriter(Bloom.ByteLength + 64);
-        _consensusWriter = null; // a re-entrant call on this thread gets a writer of its own
-        writer.Reset();
+        // The thread's reusable writer: the result is the only allocation (a block encodes thousands of receipts).
+        var writer = RlpWriter.RentForThread();
         WriteConsensus(writer);
         var encoded = writer.ToArray();
-        if (writer.Length <= MaxRetainedWriter) _consensusWriter = writer;
+        RlpWriter.ReturnForThread(writer);
         return encoded;
     }
-
-    [ThreadStatic] private static RlpWriter? _consensusWriter;
-    private const int MaxRetainedWriter = 16 * 1024;
 
     private void WriteConsensus(RlpWriter writer)
     {

@@ -127,6 +127,28 @@ public sealed class RlpWriter
         _length += headerLength;
     }
 
+    [ThreadStatic] private static RlpWriter? _threadWriter;
+    private const int MaxRetainedThreadWriter = 64 * 1024;
+
+    /// <summary>
+    /// This thread's reusable writer, empty, for an encoding that is hashed or copied before <see cref="ReturnForThread"/>
+    /// (signing hashes, receipts: thousands per block, one writer instead of a buffer each). A re-entrant call on the
+    /// same thread gets a fresh writer.
+    /// </summary>
+    internal static RlpWriter RentForThread()
+    {
+        var writer = _threadWriter ?? new RlpWriter(256);
+        _threadWriter = null;
+        writer.Reset();
+        return writer;
+    }
+
+    /// <summary>Gives <paramref name="writer"/> back to this thread, unless it grew too large to keep.</summary>
+    internal static void ReturnForThread(RlpWriter writer)
+    {
+        if (writer.Length <= MaxRetainedThreadWriter) _threadWriter = writer;
+    }
+
     /// <summary>The length of a list or string header for a payload of this length (0 for a single byte below 0x80 is the caller's case).</summary>
     public static int HeaderLength(int payloadLength) =>
         payloadLength < 56 ? 1 : 1 + (8 - System.Numerics.BitOperations.LeadingZeroCount((ulong)payloadLength) / 8);

@@ -148,14 +148,16 @@ internal static class TransactionCodec
         if (fields.Type != TxType.Legacy) writer.WriteEncoded([(byte)fields.Type]);
         var list = writer.BeginList();
         WritePayloadFields(writer, fields);
+        var signedEnd = writer.Length;
         writer.WriteUInt128(v);
         WriteScalar(writer, signature.R);
         WriteScalar(writer, signature.S);
-        // The list began after the type byte, so its header lands between the type byte and the payload.
+        var unframed = writer.Length;
+        // The list began after the type byte, so its header lands between the type byte and the payload, moving the
+        // signed fields along by the header's length.
         writer.EndList(list);
-        var encoded = writer.ToArray();
-        var (start, end) = SignedFieldRange(encoded, fields.Type);
-        return new Transaction(fields, signature, v, encoded, start, end);
+        var header = writer.Length - unframed;
+        return new Transaction(fields, signature, v, writer.ToArray(), list + header, signedEnd + header);
     }
 
     /// <summary>The payload whose keccak256 is signed: EIP-155 for legacy (or the 6-field pre-155 form), EIP-2718 for typed.</summary>
@@ -166,32 +168,14 @@ internal static class TransactionCodec
         return writer.ToArray();
     }
 
-    /// <summary>A writer per thread for <see cref="SigningHash"/>; one grown past this is not kept.</summary>
-    [ThreadStatic] private static RlpWriter? _signingWriter;
-    private const int MaxRetainedSigningWriter = 64 * 1024;
-
-    /// <summary>keccak256 of <see cref="EncodeForSigning"/>'s bytes, encoded into a reused per-thread buffer (no arrays).</summary>
+    /// <summary>keccak256 of <see cref="EncodeForSigning"/>'s bytes, encoded into the thread's reusable writer (no arrays).</summary>
     public static Hash256 SigningHash(UnsignedTransaction fields)
     {
-        var writer = _signingWriter ?? new RlpWriter(256);
-        _signingWriter = null; // a re-entrant call on this thread gets a writer of its own
-        writer.Reset();
+        var writer = RlpWriter.RentForThread();
         WriteForSigning(writer, fields);
         var hash = Keccak256.Hash(writer.WrittenSpan);
-        if (writer.Length <= MaxRetainedSigningWriter) _signingWriter = writer;
+        RlpWriter.ReturnForThread(writer);
         return hash;
-    }
-
-    /// <summary>Where the signed fields (everything before v, r, s) lie in a canonical encoding.</summary>
-    private static (int Start, int End) SignedFieldRange(byte[] encoded, TxType type)
-    {
-        var offset = type == TxType.Legacy ? 0 : 1;
-        var outer = new RlpReader(encoded.AsSpan(offset));
-        var fields = outer.ReadList();
-        var start = encoded.Length - fields.Remaining;
-        var signedCount = (type == TxType.Legacy ? LegacyFieldCount : type == TxType.AccessList ? AccessListFieldCount : DynamicFeeFieldCount) - 3;
-        for (var i = 0; i < signedCount; i++) fields.ReadEncodedItem();
-        return (start, start + fields.Position);
     }
 
     /// <summary>
@@ -201,55 +185,23 @@ internal static class TransactionCodec
     /// </summary>
     public static Hash256 SigningHash(TxType type, bool isReplayProtected, ulong chainId, ReadOnlySpan<byte> signedFields)
     {
-        Span<byte> suffix = stackalloc byte[11];
-        var suffixLength = 0;
-        if (type == TxType.Legacy && isReplayProtected)
-        {
-            suffixLength = WriteRlpUInt64(suffix, chainId);
-            suffix[suffixLength++] = 0x80;
-            suffix[suffixLength++] = 0x80;
-        }
-        var payload = signedFields.Length + suffixLength;
-        var total = (type == TxType.Legacy ? 0 : 1) + RlpWriter.HeaderLength(payload) + payload;
-        byte[]? rented = null;
-        var buffer = total <= 512 ? stackalloc byte[512] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(total));
-        var at = 0;
-        if (type != TxType.Legacy) buffer[at++] = (byte)type;
-        if (payload < 56)
-        {
-            buffer[at++] = (byte)(0xc0 + payload);
-        }
-        else
-        {
-            var lengthBytes = 4 - (System.Numerics.BitOperations.LeadingZeroCount((uint)payload) / 8);
-            buffer[at++] = (byte)(0xf7 + lengthBytes);
-            for (var i = lengthBytes - 1; i >= 0; i--) buffer[at++] = (byte)(payload >> (8 * i));
-        }
-        signedFields.CopyTo(buffer[at..]);
-        at += signedFields.Length;
-        suffix[..suffixLength].CopyTo(buffer[at..]);
-        at += suffixLength;
-        var hash = Keccak256.Hash(buffer[..at]);
-        if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        var writer = RlpWriter.RentForThread();
+        if (type != TxType.Legacy) writer.WriteEncoded([(byte)type]);
+        var list = writer.BeginList();
+        writer.WriteEncoded(signedFields);
+        if (type == TxType.Legacy && isReplayProtected) WriteEip155Suffix(writer, chainId);
+        writer.EndList(list);
+        var hash = Keccak256.Hash(writer.WrittenSpan);
+        RlpWriter.ReturnForThread(writer);
         return hash;
     }
 
-    private static int WriteRlpUInt64(Span<byte> output, ulong value)
+    /// <summary>EIP-155: a legacy transaction signs chainId, 0, 0 in place of v, r, s.</summary>
+    private static void WriteEip155Suffix(RlpWriter writer, ulong chainId)
     {
-        if (value == 0)
-        {
-            output[0] = 0x80;
-            return 1;
-        }
-        if (value < 0x80)
-        {
-            output[0] = (byte)value;
-            return 1;
-        }
-        var length = 8 - System.Numerics.BitOperations.LeadingZeroCount(value) / 8;
-        output[0] = (byte)(0x80 + length);
-        for (var i = 0; i < length; i++) output[1 + i] = (byte)(value >> (8 * (length - 1 - i)));
-        return 1 + length;
+        writer.WriteUInt64(chainId);
+        writer.WriteUInt64(0);
+        writer.WriteUInt64(0);
     }
 
     private static void WriteForSigning(RlpWriter writer, UnsignedTransaction fields)
@@ -257,12 +209,7 @@ internal static class TransactionCodec
         if (fields.Type != TxType.Legacy) writer.WriteEncoded([(byte)fields.Type]);
         var list = writer.BeginList();
         WritePayloadFields(writer, fields);
-        if (fields.Type == TxType.Legacy && fields.IsReplayProtected)
-        {
-            writer.WriteUInt64(fields.ChainId);
-            writer.WriteUInt64(0);
-            writer.WriteUInt64(0);
-        }
+        if (fields.Type == TxType.Legacy && fields.IsReplayProtected) WriteEip155Suffix(writer, fields.ChainId);
         // The list began after the type byte, so its header lands between the type byte and the payload.
         writer.EndList(list);
     }

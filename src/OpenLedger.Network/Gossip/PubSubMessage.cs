@@ -28,48 +28,22 @@ public sealed class PubSubMessage
     /// </summary>
     public byte[] RentSigningBytes(ReadOnlySpan<byte> prefix, out int length)
     {
-        var topicLength = System.Text.Encoding.UTF8.GetByteCount(Topic);
-        length = prefix.Length + FieldLength(From) + FieldLength(Data) + FieldLength(SequenceNumber) + 1 + VarintLength((uint)topicLength) + topicLength;
+        length = prefix.Length + EncodedLength(includeSignature: false);
         var buffer = ArrayPool<byte>.Shared.Rent(length);
-        var span = buffer.AsSpan(0, length);
-        prefix.CopyTo(span);
-        var at = prefix.Length;
-        at = WriteField(span, at, 1, From);
-        at = WriteField(span, at, 2, Data);
-        at = WriteField(span, at, 3, SequenceNumber);
-        span[at++] = 4 << 3 | 2;
-        at = WriteVarint(span, at, (uint)topicLength);
-        System.Text.Encoding.UTF8.GetBytes(Topic, span[at..]);
+        prefix.CopyTo(buffer);
+        WriteTo(buffer.AsSpan(0, length), prefix.Length, includeSignature: false);
         return buffer;
     }
 
-    private static int FieldLength(byte[]? value) => value is null ? 0 : 1 + VarintLength((uint)value.Length) + value.Length;
-
-    private static int VarintLength(uint value)
-    {
-        var length = 1;
-        while (value >= 0x80) { value >>= 7; length++; }
-        return length;
-    }
+    private static int FieldLength(byte[]? value) => value is null ? 0 : 1 + Varint.SizeOf((ulong)value.Length) + value.Length;
 
     private static int WriteField(Span<byte> span, int at, int field, byte[]? value)
     {
         if (value is null) return at;
         span[at++] = (byte)(field << 3 | 2);
-        at = WriteVarint(span, at, (uint)value.Length);
+        at += Varint.Write(span[at..], (ulong)value.Length);
         value.CopyTo(span[at..]);
         return at + value.Length;
-    }
-
-    private static int WriteVarint(Span<byte> span, int at, uint value)
-    {
-        while (value >= 0x80)
-        {
-            span[at++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        span[at++] = (byte)value;
-        return at;
     }
 
     private byte[] Encode(bool includeSignature)
@@ -84,7 +58,7 @@ public sealed class PubSubMessage
     internal int EncodedLength(bool includeSignature = true)
     {
         var topicLength = System.Text.Encoding.UTF8.GetByteCount(Topic);
-        var length = FieldLength(From) + FieldLength(Data) + FieldLength(SequenceNumber) + 1 + VarintLength((uint)topicLength) + topicLength;
+        var length = FieldLength(From) + FieldLength(Data) + FieldLength(SequenceNumber) + 1 + Varint.SizeOf((ulong)topicLength) + topicLength;
         if (includeSignature) length += FieldLength(Signature) + FieldLength(Key);
         return length;
     }
@@ -96,7 +70,7 @@ public sealed class PubSubMessage
         at = WriteField(span, at, 2, Data);
         at = WriteField(span, at, 3, SequenceNumber);
         span[at++] = 4 << 3 | 2;
-        at = WriteVarint(span, at, (uint)System.Text.Encoding.UTF8.GetByteCount(Topic));
+        at += Varint.Write(span[at..], (ulong)System.Text.Encoding.UTF8.GetByteCount(Topic));
         at += System.Text.Encoding.UTF8.GetBytes(Topic, span[at..]);
         if (includeSignature)
         {
@@ -105,10 +79,6 @@ public sealed class PubSubMessage
         }
         return at;
     }
-
-    internal static int VarintSize(uint value) => VarintLength(value);
-
-    internal static int WriteVarintAt(Span<byte> span, int at, uint value) => WriteVarint(span, at, value);
 
     public static PubSubMessage Decode(ReadOnlySpan<byte> data) => Decode(data.ToArray());
 

@@ -59,15 +59,15 @@ public sealed class PubSubRpc
         for (var i = 0; i < Messages.Count; i++)
         {
             lengths[i] = Messages[i].EncodedLength();
-            payload += 1 + PubSubMessage.VarintSize((uint)lengths[i]) + lengths[i];
+            payload += 1 + Varint.SizeOf((ulong)lengths[i]) + lengths[i];
         }
         if (payload > int.MaxValue - 5) throw new InvalidOperationException($"an RPC of {payload} bytes cannot be framed");
-        var frame = new byte[PubSubMessage.VarintSize((uint)payload) + (int)payload];
-        var at = PubSubMessage.WriteVarintAt(frame, 0, (uint)payload);
+        var frame = new byte[Varint.SizeOf((ulong)payload) + (int)payload];
+        var at = Varint.Write(frame, (ulong)payload);
         for (var i = 0; i < Messages.Count; i++)
         {
             frame[at++] = 2 << 3 | 2;
-            at = PubSubMessage.WriteVarintAt(frame, at, (uint)lengths[i]);
+            at += Varint.Write(frame.AsSpan(at), (ulong)lengths[i]);
             at = Messages[i].WriteTo(frame, at);
         }
         System.Diagnostics.Debug.Assert(at == frame.Length);

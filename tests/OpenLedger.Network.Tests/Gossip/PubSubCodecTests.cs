@@ -8,6 +8,9 @@ namespace OpenLedger.Network.Tests.Gossip;
 /// </summary>
 public class PubSubCodecTests
 {
+    /// <summary>Data sizes on both sides of each varint length boundary (1, 2 and 3 bytes), and a proposal-sized one.</summary>
+    public static readonly TheoryData<int> VarintBoundarySizes = new() { 0, 1, 127, 128, 16_383, 16_384, 300_000 };
+
     private static PubSubMessage Message(int size, byte fill) => new()
     {
         From = [0x00, 0x24, 0x08, 0x01],
@@ -65,13 +68,7 @@ public class PubSubCodecTests
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(127)]
-    [InlineData(128)]
-    [InlineData(16_383)]
-    [InlineData(16_384)]
-    [InlineData(300_000)]
+    [MemberData(nameof(VarintBoundarySizes))]
     public void A_framed_rpc_of_messages_is_the_reference_encoding_behind_its_length(int size)
     {
         var rpc = new PubSubRpc();
@@ -143,13 +140,7 @@ public class PubSubCodecTests
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(127)]
-    [InlineData(128)]
-    [InlineData(16_383)]
-    [InlineData(16_384)]
-    [InlineData(300_000)]
+    [MemberData(nameof(VarintBoundarySizes))]
     public void The_signing_bytes_written_in_place_equal_the_prefix_and_the_encoding_without_signature_and_key(int dataLength)
     {
         byte[] prefix = "libp2p-pubsub:"u8.ToArray();
